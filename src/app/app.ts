@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { IPublishPacket } from 'mqtt'
+import { deadLettersHandlers } from '../api/handlers/deadletters.js'
+import { eventsHandlers } from '../api/handlers/events.js'
+import { RequestRouter } from '../api/request-router.js'
+import type { Config } from '../config/load-config.js'
+import { errorMessage } from '../errors.js'
+import { Applier } from '../ingest/applier.js'
+import { Inbox, type InboxEntry } from '../ingest/inbox.js'
+import { IngestHandler } from '../ingest/ingest-handler.js'
+import { TopicRouter } from '../ingest/topic-router.js'
+import type { Logger } from '../log/logger.js'
+import { emptyBrokerStats, recordBrokerStat } from '../mqtt/broker-stats.js'
+import { MqttService } from '../mqtt/mqtt-service.js'
+import { checkHealth } from '../ops/health.js'
+import { PACKAGE_ROOT } from '../paths.js'
+import type { Engine } from '../storage/engine.js'
+import { openEngine } from '../storage/open-engine.js'
+import { createRepositories } from '../storage/repositories/repositories.js'
+import { SchemaRegistry } from '../validation/schema-registry.js'
+import { resolveBroker } from './resolve-broker.js'
+
+export interface AppOptions {
+  config: Config
+  logger: Logger
+  /** After each batch the database committed; for benchmarks and tests. */
+  onApplied?: (entries: readonly InboxEntry[]) => void
+}
+
+const APPEND_RETRY_MS = 1000
+
+/**
+ * The composition root: builds every part from the configuration, starts them
+ * in order (database, inbox, applier, broker, MQTT) and stops them in reverse.
+ */
+export class App {
+  readonly #options: AppOptions
+  readonly #stops: (() => Promise<void> | void)[] = []
+  #engine: Engine | undefined
+  #mqtt: MqttService | undefined
+
+  constructor(options: AppOptions) {
+    this.#options = options
+  }
+
+  get engine(): Engine {
+    if (!this.#engine) throw new Error('app is not started')
+    return this.#engine
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.#start()
+    } catch (error) {
+      await this.stop()
+      throw error
+    }
+  }
+
+  async stop(): Promise<void> {
+    while (this.#stops.length > 0) {
+      const stop = this.#stops.pop()
+      try {
+        await stop?.()
+      } catch (error) {
+        this.#options.logger.warn({ err: errorMessage(error) }, 'error while stopping')
+      }
+    }
+  }
+
+  async #start(): Promise<void> {
+    const { config, logger } = this.#options
+    const startedAt = Date.now()
+    const schemas = new SchemaRegistry()
+
+    const engine = openEngine(config.storage)
+    await engine.start()
+    this.#engine = engine
+    this.#stops.push(() => engine.stop())
+    const migrations = await engine.migrator.up()
+    const kind = engine.capabilities.kind
+    if (migrations.ran.length > 0) logger.info({ ran: migrations.ran, engine: kind }, 'migrated')
+    const repos = createRepositories(engine)
+
+    const inbox = new Inbox(config.ingest.inboxPath)
+    inbox.start()
+    this.#stops.push(() => inbox.stop())
+
+    const applier = new Applier({
+      inbox,
+      engine,
+      repos,
+      batchSize: config.ingest.batchSize,
+      flushIntervalMs: config.ingest.flushIntervalMs,
+      retryMaxMs: config.ingest.retryMaxMs,
+      maxPending: config.ingest.inboxMaxPending,
+      logger: logger.child({ module: 'applier' }),
+      onApplied: this.#options.onApplied,
+    })
+    await applier.start()
+    this.#stops.push(() => applier.stop())
+
+    const broker = await resolveBroker(config.mqtt, logger.child({ module: 'mqtt' }))
+    if (broker.embedded) {
+      const embedded = broker.embedded
+      this.#stops.push(() => embedded.stop())
+    }
+
+    const topics = new TopicRouter(config.mqtt)
+    const ingest = new IngestHandler({
+      inbox,
+      schemas,
+      maxPayloadBytes: config.ingest.maxPayloadBytes,
+      onAppended: () => applier.notify(),
+      logger: logger.child({ module: 'ingest' }),
+    })
+    const brokerStats = emptyBrokerStats()
+    const limits = { defaultLimit: config.api.defaultLimit, maxLimit: config.api.maxLimit }
+    const requests = new RequestRouter({
+      schemas,
+      baseTopic: config.mqtt.baseTopic,
+      responseTopicPrefixes: config.mqtt.responseTopicPrefixes,
+      logger: logger.child({ module: 'api' }),
+      handlers: {
+        ...eventsHandlers({ events: repos.events, ...limits }),
+        ...deadLettersHandlers({ deadLetters: repos.deadLetters, ...limits }),
+        health: () =>
+          checkHealth({
+            version: readVersion(),
+            startedAt,
+            engine,
+            mqtt,
+            brokerKind: broker.kind,
+            ingest: ingest.counters,
+            applier: applier.stats,
+            inboxPending: () => inbox.pending,
+            broker: brokerStats,
+          }),
+      },
+    })
+
+    const onMessage = (packet: IPublishPacket): Promise<void> | undefined => {
+      const route = topics.route(packet.topic)
+      const payload = packet.payload as Buffer
+
+      switch (route.kind) {
+        case 'stream':
+        case 'unknown-ingest': {
+          const stream = route.kind === 'stream' ? route.stream : undefined
+          return this.#acceptDurably(() => ingest.accept(packet.topic, stream, payload), applier)
+        }
+        case 'request':
+          void this.#answer(requests, route.op, packet)
+          return undefined
+        case 'broker-stat':
+          recordBrokerStat(brokerStats, route.stat, payload)
+          return undefined
+        case 'ignore':
+          return undefined
+      }
+    }
+
+    const mqtt = new MqttService({
+      ...config.mqtt,
+      url: broker.url,
+      protocolVersion: broker.protocolVersion ?? config.mqtt.protocolVersion,
+      availabilityTopic: `${config.mqtt.baseTopic}/available`,
+      subscriptions: topics.subscriptions(),
+      onMessage,
+      logger: logger.child({ module: 'mqtt' }),
+    })
+    this.#mqtt = mqtt
+    await mqtt.start()
+    this.#stops.push(() => mqtt.stop())
+
+    logger.info({ engine: kind, broker: broker.kind, mqtt: mqtt.protocolVersion }, 'started')
+  }
+
+  /**
+   * The PUBACK waits for the append; if the inbox cannot take the message
+   * (a full disk), it waits and tries again rather than lose it.
+   */
+  async #acceptDurably(accept: () => void, applier: Applier): Promise<void> {
+    for (;;) {
+      try {
+        accept()
+        return await applier.waitForRoom()
+      } catch (error) {
+        this.#options.logger.error({ err: errorMessage(error) }, 'inbox append failed; retrying')
+        await new Promise((resolve) => setTimeout(resolve, APPEND_RETRY_MS))
+      }
+    }
+  }
+
+  async #answer(requests: RequestRouter, op: string, packet: IPublishPacket): Promise<void> {
+    const props = packet.properties
+    const reply = await requests.handle(op, packet.payload as Buffer, {
+      responseTopic: props?.responseTopic,
+      correlationData: props?.correlationData,
+    })
+    const mqtt = this.#mqtt
+    if (!mqtt) return
+
+    const properties =
+      reply.correlationData && mqtt.protocolVersion === 5
+        ? { correlationData: reply.correlationData }
+        : undefined
+    await mqtt.publish(reply.topic, reply.payload, { qos: 1, properties }).catch((error: unknown) => {
+      this.#options.logger.warn({ op, err: errorMessage(error) }, 'could not publish a response')
+    })
+  }
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string
+  }
+
+  return pkg.version
+}

@@ -1,0 +1,100 @@
+// Generated from schemas/config.schema.json by `npm run gen:types`.
+// Do not edit by hand.
+
+/**
+ * Configuration of doorbell-storage. Every key has a default; a file given with --config and DOORBELL_STORAGE_* environment variables override it.
+ */
+export interface DoorbellStorageConfig {
+  mqtt: {
+    /**
+     * Broker to connect to. Null: connect to mqtt://localhost:<embeddedPort> if a broker listens there, otherwise start the embedded broker on that port.
+     */
+    url: string | null
+    /**
+     * Port checked, and bound by the embedded broker, when url is null.
+     */
+    embeddedPort: number
+    username?: string
+    password?: string
+    /**
+     * Client id. Keep it stable: the broker keeps the persistent session under it.
+     */
+    clientId: string
+    /**
+     * Prefix of the service's own topics.
+     */
+    baseTopic: string
+    /**
+     * Topic prefix Frigate publishes under.
+     */
+    frigatePrefix: string
+    /**
+     * MQTT protocol version; 5 falls back to 3.1.1 when the broker refuses it.
+     */
+    protocolVersion: 4 | 5
+    /**
+     * How long the broker keeps the session and queues messages while the service is away (MQTT 5).
+     */
+    sessionExpirySeconds: number
+    keepaliveSeconds: number
+    /**
+     * How long startup waits for the first connection before giving up.
+     */
+    connectTimeoutMs: number
+    /**
+     * MQTT 5 Response Topics are honoured only under these prefixes (and always under <baseTopic>/response/).
+     */
+    responseTopicPrefixes: string[]
+    /**
+     * Subscribe to the broker's $SYS drop counters and report them in health.
+     */
+    watchBrokerDrops: boolean
+  }
+  storage: {
+    /**
+     * A SQLite file path (or sqlite:path) or a postgres:// URL.
+     */
+    url: string
+    /**
+     * PostgreSQL schema holding the tables; created if missing.
+     */
+    schema: string
+    /**
+     * PostgreSQL connection pool size.
+     */
+    poolSize: number
+  }
+  ingest: {
+    /**
+     * Apply a batch once this many messages wait in the inbox.
+     */
+    batchSize: number
+    /**
+     * Apply whatever waits after this many milliseconds.
+     */
+    flushIntervalMs: number
+    /**
+     * Larger payloads go to dead letters, truncated.
+     */
+    maxPayloadBytes: number
+    /**
+     * The durable local inbox (SQLite, WAL).
+     */
+    inboxPath: string
+    /**
+     * Past this many unapplied messages the service stops acknowledging; the broker holds the rest.
+     */
+    inboxMaxPending: number
+    /**
+     * Longest wait between retries while the database is unreachable.
+     */
+    retryMaxMs: number
+  }
+  api: {
+    defaultLimit: number
+    maxLimit: number
+  }
+  log: {
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  }
+}

@@ -1,0 +1,255 @@
+import { errorMessage } from '../errors.js'
+import type { Logger } from '../log/logger.js'
+import type { Engine } from '../storage/engine.js'
+import type { DeadLetter } from '../storage/repositories/dead-letters-repository.js'
+import type { Repositories } from '../storage/repositories/repositories.js'
+import type { Inbox, InboxEntry } from './inbox.js'
+import { DEAD_LETTER_KIND } from './ingest-handler.js'
+import { STREAMS, isStreamKind } from './streams.js'
+import { emptyBatch, writeBatch, type WriteBatch } from './write-batch.js'
+
+export interface ApplierOptions {
+  inbox: Inbox
+  engine: Engine
+  repos: Repositories
+  batchSize: number
+  flushIntervalMs: number
+  retryMaxMs: number
+  /** Past this many unapplied entries, acknowledgements wait for room. */
+  maxPending: number
+  logger: Logger
+  /** After each committed batch (benchmarks and tests watch it). */
+  onApplied?: (entries: readonly InboxEntry[]) => void
+}
+
+export interface ApplierStats {
+  applied: number
+  lastBatchSize: number
+  lastBatchMs: number | null
+  lastError: string | null
+  /** True while acknowledgements are held because the inbox is full. */
+  paused: boolean
+}
+
+const RETRY_MIN_MS = 100
+
+/**
+ * Drains the inbox into the database in batches: at batchSize entries or after
+ * flushIntervalMs, whichever comes first. Each batch and its inbox offset are
+ * committed together, so a batch is applied exactly once even across crashes.
+ * While the database is unreachable it retries with backoff and the inbox
+ * buffers, up to maxPending.
+ */
+export class Applier {
+  readonly stats: ApplierStats = {
+    applied: 0,
+    lastBatchSize: 0,
+    lastBatchMs: null,
+    lastError: null,
+    paused: false,
+  }
+
+  readonly #o: ApplierOptions
+  #lastSeq = 0
+  #timer: NodeJS.Timeout | undefined
+  #running: Promise<void> | undefined
+  #failures = 0
+  #stopped = true
+  #waiters: (() => void)[] = []
+
+  constructor(options: ApplierOptions) {
+    this.#o = options
+  }
+
+  /** Drops what the database already holds, then applies the rest. */
+  async start(): Promise<void> {
+    const { inbox, repos, logger } = this.#o
+
+    this.#lastSeq = await repos.ingestOffsets.get(inbox.id)
+    inbox.removeThrough(this.#lastSeq)
+    this.#stopped = false
+    if (inbox.pending > 0) logger.info({ pending: inbox.pending }, 'applying inbox left from last run')
+    this.#kick()
+    await this.#running
+  }
+
+  /** Called after each append to the inbox. */
+  notify(): void {
+    if (this.#stopped || this.#running) return
+
+    if (this.#o.inbox.pending >= this.#o.batchSize) {
+      this.#clearTimer()
+      this.#kick()
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => this.#kick(), this.#o.flushIntervalMs)
+    }
+  }
+
+  /** Undefined while there is room in the inbox; else resolves when there is. */
+  waitForRoom(): Promise<void> | undefined {
+    if (this.#o.inbox.pending < this.#o.maxPending) return undefined
+
+    if (!this.stats.paused) {
+      this.stats.paused = true
+      this.#o.logger.warn(
+        { pending: this.#o.inbox.pending },
+        'inbox full: holding acknowledgements, the broker keeps the rest',
+      )
+    }
+
+    return new Promise((resolve) => this.#waiters.push(resolve))
+  }
+
+  /** Stops scheduling; applies what is waiting if the database allows. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    this.#clearTimer()
+    await this.#running
+    await this.#applyAvailable().catch((error: unknown) => {
+      this.#o.logger.warn({ err: errorMessage(error) }, 'inbox kept for next start')
+    })
+    this.#releaseWaiters()
+  }
+
+  #kick(): void {
+    this.#clearTimer()
+    if (this.#running) return
+
+    this.#running = this.#drain().finally(() => {
+      this.#running = undefined
+      if (!this.#stopped && this.#o.inbox.pending > 0 && !this.#timer) this.notify()
+    })
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      await this.#applyAvailable()
+      if (this.#failures > 0) this.#o.logger.info('database reachable again; inbox drained')
+      this.#failures = 0
+      this.stats.lastError = null
+    } catch (error) {
+      this.#scheduleRetry(error)
+    }
+  }
+
+  async #applyAvailable(): Promise<void> {
+    const { inbox, batchSize } = this.#o
+
+    for (;;) {
+      const entries = inbox.read(this.#lastSeq, batchSize)
+      if (entries.length === 0) return
+      await this.#applyBatch(entries)
+    }
+  }
+
+  async #applyBatch(entries: InboxEntry[]): Promise<void> {
+    const started = performance.now()
+
+    try {
+      await this.#commit(entries, collect(entries, this.#o.inbox.id))
+    } catch (error) {
+      // Unreachable database: let the caller back off. Otherwise one entry is
+      // poison; apply them one by one and dead-letter those the database refuses.
+      await this.#o.engine.ping().catch(() => Promise.reject(error))
+      await this.#applyOneByOne(entries)
+    }
+
+    this.stats.applied += entries.length
+    this.stats.lastBatchSize = entries.length
+    this.stats.lastBatchMs = performance.now() - started
+    this.#o.onApplied?.(entries)
+  }
+
+  async #applyOneByOne(entries: InboxEntry[]): Promise<void> {
+    const inboxId = this.#o.inbox.id
+
+    for (const entry of entries) {
+      try {
+        await this.#commit([entry], collect([entry], inboxId))
+      } catch (error) {
+        const batch = emptyBatch()
+        const reason = `the database refused it: ${errorMessage(error)}`
+        batch.deadLetters.push(toDeadLetter(entry, inboxId, reason))
+        this.#o.logger.warn({ topic: entry.topic, reason }, 'entry dead-lettered')
+        await this.#commit([entry], batch)
+      }
+    }
+  }
+
+  async #commit(entries: InboxEntry[], batch: WriteBatch): Promise<void> {
+    const { engine, repos, inbox } = this.#o
+    const last = entries[entries.length - 1]
+    if (!last) return
+
+    await engine.transaction(async (tx) => {
+      await writeBatch(tx, repos, batch)
+      await repos.ingestOffsets.set(tx, inbox.id, last.seq)
+    })
+    inbox.removeThrough(last.seq)
+    this.#lastSeq = last.seq
+    if (inbox.pending < this.#o.maxPending) this.#releaseWaiters()
+  }
+
+  #scheduleRetry(error: unknown): void {
+    const delay = Math.min(this.#o.retryMaxMs, RETRY_MIN_MS * 2 ** this.#failures)
+    const message = errorMessage(error)
+
+    if (this.#failures === 0 || message !== this.stats.lastError) {
+      this.#o.logger.warn(
+        { err: message, pending: this.#o.inbox.pending },
+        'cannot apply the inbox; retrying with backoff',
+      )
+    }
+    this.#failures++
+    this.stats.lastError = message
+    if (!this.#stopped) this.#timer = setTimeout(() => this.#kick(), delay)
+  }
+
+  #releaseWaiters(): void {
+    if (this.stats.paused) this.#o.logger.info('inbox has room again; acknowledging')
+    this.stats.paused = false
+    const waiters = this.#waiters
+    this.#waiters = []
+    for (const resolve of waiters) resolve()
+  }
+
+  #clearTimer(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+}
+
+/** Maps inbox entries to writes; an entry its mapper rejects becomes a dead letter. */
+function collect(entries: readonly InboxEntry[], inboxId: string): WriteBatch {
+  const batch = emptyBatch()
+
+  for (const entry of entries) {
+    if (entry.kind === DEAD_LETTER_KIND || !isStreamKind(entry.kind)) {
+      const reason = entry.reason ?? `unknown inbox kind ${entry.kind}`
+      batch.deadLetters.push(toDeadLetter(entry, inboxId, reason))
+      continue
+    }
+
+    try {
+      const message: unknown = JSON.parse(entry.payload.toString('utf8'))
+      STREAMS[entry.kind].collect(message, entry.receivedAt, batch)
+    } catch (error) {
+      const reason = `could not be mapped: ${errorMessage(error)}`
+      batch.deadLetters.push(toDeadLetter(entry, inboxId, reason))
+    }
+  }
+
+  return batch
+}
+
+function toDeadLetter(entry: InboxEntry, inboxId: string, reason: string): DeadLetter {
+  return {
+    messageKey: `${inboxId}:${entry.seq}`,
+    topic: entry.topic,
+    payload: entry.payload,
+    size: entry.size,
+    truncated: entry.payload.length < entry.size,
+    reason,
+    receivedAt: entry.receivedAt,
+  }
+}

@@ -1,0 +1,85 @@
+import type { Logger } from '../log/logger.js'
+import { describeProblems, type SchemaRegistry } from '../validation/schema-registry.js'
+import type { Inbox, NewInboxEntry } from './inbox.js'
+import { STREAMS, type StreamKind } from './streams.js'
+
+export const DEAD_LETTER_KIND = 'dead'
+
+export interface IngestHandlerOptions {
+  inbox: Inbox
+  schemas: SchemaRegistry
+  maxPayloadBytes: number
+  /** Called after every append, so the applier can schedule a batch. */
+  onAppended: () => void
+  logger: Logger
+}
+
+export interface IngestCounters {
+  received: number
+  deadLettered: number
+}
+
+/**
+ * The accept step of ingest: size limit, JSON parse and schema check, then a
+ * durable append to the inbox, as a valid message or as a dead letter with
+ * its reason. Synchronous, so the PUBACK follows only a stored message.
+ */
+export class IngestHandler {
+  readonly counters: IngestCounters = { received: 0, deadLettered: 0 }
+  readonly #options: IngestHandlerOptions
+
+  constructor(options: IngestHandlerOptions) {
+    this.#options = options
+  }
+
+  /** `stream` undefined: an ingest topic that no stream serves. */
+  accept(topic: string, stream: StreamKind | undefined, payload: Buffer): void {
+    const receivedAt = Date.now() / 1000
+    const verdict = this.#check(stream, payload)
+    const entry: NewInboxEntry =
+      verdict === null && stream
+        ? { kind: stream, topic, payload, size: payload.length, reason: null, receivedAt }
+        : this.#deadLetter(topic, payload, verdict ?? 'no stream', receivedAt)
+
+    this.#options.inbox.append(entry)
+    this.counters.received++
+    if (entry.reason !== null) this.counters.deadLettered++
+    this.#options.onAppended()
+  }
+
+  /** Null when the message is fit for its stream, else the reason it is not. */
+  #check(stream: StreamKind | undefined, payload: Buffer): string | null {
+    const { maxPayloadBytes, schemas } = this.#options
+
+    if (!stream) return 'no ingest stream serves this topic'
+    if (payload.length > maxPayloadBytes) {
+      return `payload of ${payload.length} bytes exceeds ingest.maxPayloadBytes (${maxPayloadBytes})`
+    }
+
+    let message: unknown
+    try {
+      message = JSON.parse(payload.toString('utf8'))
+    } catch (error) {
+      return `not valid JSON: ${(error as Error).message}`
+    }
+
+    const { schemaId } = STREAMS[stream]
+    const result = schemas.validate(schemaId, message)
+
+    return result.ok ? null : `does not match ${schemaId}: ${describeProblems(result.problems)}`
+  }
+
+  #deadLetter(topic: string, payload: Buffer, reason: string, receivedAt: number): NewInboxEntry {
+    const { maxPayloadBytes, logger } = this.#options
+    logger.debug({ topic, reason }, 'dead letter')
+
+    return {
+      kind: DEAD_LETTER_KIND,
+      topic,
+      payload: payload.length > maxPayloadBytes ? payload.subarray(0, maxPayloadBytes) : payload,
+      size: payload.length,
+      reason,
+      receivedAt,
+    }
+  }
+}

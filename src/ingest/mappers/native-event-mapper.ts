@@ -1,0 +1,64 @@
+import type { EventRecord } from '../../storage/repositories/event-record.js'
+
+/** A <base>/ingest/event payload, as its schema admits it. */
+export interface NativeEventMessage extends Record<string, unknown> {
+  event_id: string
+  event_type: string
+  timestamp: number | string
+  source: string
+  camera?: string
+  confidence?: number
+  data?: Record<string, unknown>
+  processing_stage?: string
+  parent_event_id?: string | null
+}
+
+/** Processing stages in order; a later stage replaces an earlier one. */
+export const PROCESSING_STAGES = [
+  'received',
+  'detected',
+  'recognized',
+  'enriched',
+  'completed',
+  'failed',
+] as const
+
+const FINAL_STAGES = new Set<string>(['completed', 'failed'])
+
+/**
+ * A native event as an event record. It happened at one instant, so it is
+ * never in progress; republishing it at a later stage replaces the stored one.
+ */
+export function mapNativeEvent(message: NativeEventMessage, receivedAt: number): EventRecord {
+  const time = toUnixSeconds(message.timestamp)
+  const stage = message.processing_stage ?? null
+  const stageRank = stage === null ? -1 : PROCESSING_STAGES.indexOf(stage as never)
+  const zones = message.data?.zones
+
+  return {
+    id: message.event_id,
+    origin: 'native',
+    eventType: message.event_type,
+    camera: message.camera ?? null,
+    label: typeof message.data?.label === 'string' ? message.data.label : null,
+    source: message.source,
+    subLabel: typeof message.data?.person === 'string' ? message.data.person : null,
+    subLabelScore: null,
+    score: message.confidence ?? null,
+    topScore: message.confidence ?? 0,
+    startTime: time,
+    endTime: time,
+    hasClip: false,
+    hasSnapshot: false,
+    processingStage: stage,
+    parentEventId: message.parent_event_id ?? null,
+    zones: Array.isArray(zones) ? zones.filter((z): z is string => typeof z === 'string') : [],
+    data: message,
+    revision: { closed: stage !== null && FINAL_STAGES.has(stage) ? 1 : 0, time: stageRank, step: 0 },
+    updatedAt: receivedAt,
+  }
+}
+
+function toUnixSeconds(value: number | string): number {
+  return typeof value === 'number' ? value : Date.parse(value) / 1000
+}

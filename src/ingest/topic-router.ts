@@ -1,0 +1,79 @@
+import type { StreamKind } from './streams.js'
+
+export interface TopicSettings {
+  baseTopic: string
+  frigatePrefix: string
+  watchBrokerDrops: boolean
+}
+
+export const BROKER_STATS = ['dropped_total', 'dropped_1min'] as const
+export type BrokerStat = (typeof BROKER_STATS)[number]
+
+export type Route =
+  | { kind: 'stream'; stream: StreamKind }
+  | { kind: 'request'; op: string }
+  | { kind: 'broker-stat'; stat: BrokerStat }
+  | { kind: 'unknown-ingest' }
+  | { kind: 'ignore' }
+
+export interface Subscription {
+  topic: string
+  qos: 0 | 1
+}
+
+// Mosquitto's counters of messages it dropped, e.g. for a full subscriber queue.
+const SYS_TOPICS: Record<string, BrokerStat> = {
+  '$SYS/broker/publish/messages/dropped': 'dropped_total',
+  '$SYS/broker/load/publish/dropped/1min': 'dropped_1min',
+}
+
+/** Which part of the service a topic belongs to, and what to subscribe to. */
+export class TopicRouter {
+  readonly #settings: TopicSettings
+  readonly #streams: Map<string, StreamKind>
+  readonly #requestPrefix: string
+  readonly #ingestPrefix: string
+
+  constructor(settings: TopicSettings) {
+    this.#settings = settings
+    this.#requestPrefix = `${settings.baseTopic}/request/`
+    this.#ingestPrefix = `${settings.baseTopic}/ingest/`
+    this.#streams = new Map<string, StreamKind>([
+      [`${settings.frigatePrefix}/events`, 'frigate-event'],
+      [`${this.#ingestPrefix}event`, 'native-event'],
+    ])
+  }
+
+  route(topic: string): Route {
+    const stream = this.#streams.get(topic)
+    if (stream) return { kind: 'stream', stream }
+
+    if (topic.startsWith(this.#requestPrefix)) {
+      return { kind: 'request', op: topic.slice(this.#requestPrefix.length) }
+    }
+    if (topic.startsWith(this.#ingestPrefix)) return { kind: 'unknown-ingest' }
+
+    const stat = SYS_TOPICS[topic]
+    if (stat) return { kind: 'broker-stat', stat }
+
+    return { kind: 'ignore' }
+  }
+
+  /**
+   * Ingest topics at QoS 1 so the broker queues them while the service is
+   * away; requests at QoS 0, since an answer to a stale request helps no one.
+   */
+  subscriptions(): Subscription[] {
+    const { frigatePrefix, watchBrokerDrops } = this.#settings
+    const subs: Subscription[] = [
+      { topic: `${frigatePrefix}/events`, qos: 1 },
+      { topic: `${this.#ingestPrefix}#`, qos: 1 },
+      { topic: `${this.#requestPrefix}#`, qos: 0 },
+    ]
+    if (watchBrokerDrops) {
+      subs.push(...Object.keys(SYS_TOPICS).map((topic) => ({ topic, qos: 0 as const })))
+    }
+
+    return subs
+  }
+}

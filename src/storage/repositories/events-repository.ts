@@ -1,0 +1,255 @@
+import { fromBool, fromJson, type Engine, type Executor } from '../engine.js'
+import { EMPTY, chunks, join, list, raw, sql, type Sql } from '../sql.js'
+import { compareRevisions, type EventRecord, type EventOrigin } from './event-record.js'
+
+export const EVENT_SORTS = ['start_time_desc', 'start_time_asc', 'score_desc'] as const
+export type EventSort = (typeof EVENT_SORTS)[number]
+
+export interface EventFilter {
+  cameras?: string[]
+  labels?: string[]
+  subLabels?: string[]
+  zones?: string[]
+  eventTypes?: string[]
+  after?: number
+  before?: number
+  minScore?: number
+  hasClip?: boolean
+  hasSnapshot?: boolean
+  inProgress?: boolean
+}
+
+/** Where the previous page ended: the sort key and id of its last row. */
+export interface EventKey {
+  value: number
+  id: string
+}
+
+export interface EventPageRequest {
+  filter: EventFilter
+  sort: EventSort
+  limit: number
+  after?: EventKey
+}
+
+export interface EventPage {
+  events: EventRecord[]
+  /** Key of the last row when another page follows. */
+  next: EventKey | null
+}
+
+const COLUMNS = [
+  'id',
+  'origin',
+  'event_type',
+  'camera',
+  'label',
+  'source',
+  'sub_label',
+  'sub_label_score',
+  'score',
+  'top_score',
+  'start_time',
+  'end_time',
+  'has_clip',
+  'has_snapshot',
+  'processing_stage',
+  'parent_event_id',
+  'zones',
+  'data',
+  'rev_closed',
+  'rev_time',
+  'rev_step',
+  'created_at',
+  'updated_at',
+] as const
+
+// Replaced on a newer revision; created_at stays as first written.
+const UPDATED_COLUMNS = COLUMNS.filter((c) => c !== 'id' && c !== 'created_at')
+
+const SORTS: Record<EventSort, { column: string; descending: boolean }> = {
+  start_time_desc: { column: 'start_time', descending: true },
+  start_time_asc: { column: 'start_time', descending: false },
+  score_desc: { column: 'top_score', descending: true },
+}
+
+type EventRow = Record<(typeof COLUMNS)[number], unknown>
+
+/** Security events of every origin, on any engine. */
+export class EventsRepository {
+  readonly #engine: Engine
+
+  constructor(engine: Engine) {
+    this.#engine = engine
+  }
+
+  /**
+   * Writes states of events, keeping per id the one with the greatest
+   * revision, both within the batch and against what is stored. Zones only
+   * accumulate. Applying the same states again changes nothing.
+   */
+  async upsert(tx: Executor, records: readonly EventRecord[]): Promise<void> {
+    if (records.length === 0) return
+    const { maxBindValues } = this.#engine.capabilities
+
+    for (const chunk of chunks(latestPerId(records), maxBindValues / COLUMNS.length)) {
+      await tx.run(upsertStatement(chunk))
+    }
+
+    for (const chunk of chunks(uniqueZones(records), maxBindValues / 2)) {
+      await tx.run(sql`INSERT INTO event_zones (event_id, zone) VALUES ${join(chunk.map(list))}
+        ON CONFLICT (event_id, zone) DO NOTHING`)
+    }
+  }
+
+  async get(id: string, db: Executor = this.#engine): Promise<EventRecord | undefined> {
+    const rows = await db.query<EventRow>(sql`SELECT * FROM events WHERE id = ${id}`)
+
+    return rows[0] && fromRow(rows[0])
+  }
+
+  async page(request: EventPageRequest): Promise<EventPage> {
+    const { column, descending } = SORTS[request.sort]
+    const conditions = filterConditions(request.filter)
+
+    if (request.after) {
+      const op = raw(descending ? '<' : '>')
+      conditions.push(sql`(${raw(column)}, id) ${op} (${request.after.value}, ${request.after.id})`)
+    }
+
+    const where = conditions.length > 0 ? sql`WHERE ${join(conditions, ' AND ')}` : EMPTY
+    const direction = raw(descending ? 'DESC' : 'ASC')
+    const rows = await this.#engine.query<EventRow>(sql`SELECT * FROM events ${where}
+      ORDER BY ${raw(column)} ${direction}, id ${direction} LIMIT ${request.limit + 1}`)
+    const events = rows.slice(0, request.limit).map(fromRow)
+    const last = events[events.length - 1]
+    const next =
+      rows.length > request.limit && last
+        ? { value: request.sort === 'score_desc' ? last.topScore : last.startTime, id: last.id }
+        : null
+
+    return { events, next }
+  }
+}
+
+function filterConditions(filter: EventFilter): Sql[] {
+  const conditions: Sql[] = []
+
+  if (filter.cameras) conditions.push(sql`camera IN ${list(filter.cameras)}`)
+  if (filter.labels) conditions.push(sql`label IN ${list(filter.labels)}`)
+  if (filter.subLabels) conditions.push(sql`sub_label IN ${list(filter.subLabels)}`)
+  if (filter.eventTypes) conditions.push(sql`event_type IN ${list(filter.eventTypes)}`)
+  if (filter.zones) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM event_zones z
+      WHERE z.event_id = events.id AND z.zone IN ${list(filter.zones)})`)
+  }
+  if (filter.after !== undefined) conditions.push(sql`start_time >= ${filter.after}`)
+  if (filter.before !== undefined) conditions.push(sql`start_time < ${filter.before}`)
+  if (filter.minScore !== undefined) conditions.push(sql`top_score >= ${filter.minScore}`)
+  if (filter.hasClip !== undefined) conditions.push(sql`has_clip = ${filter.hasClip}`)
+  if (filter.hasSnapshot !== undefined) {
+    conditions.push(sql`has_snapshot = ${filter.hasSnapshot}`)
+  }
+  if (filter.inProgress !== undefined) {
+    conditions.push(filter.inProgress ? sql`end_time IS NULL` : sql`end_time IS NOT NULL`)
+  }
+
+  return conditions
+}
+
+function upsertStatement(records: readonly EventRecord[]): Sql {
+  const now = Date.now() / 1000
+  const values = join(records.map((record) => list(toRow(record, now))))
+  const updates = raw(UPDATED_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', '))
+
+  return sql`INSERT INTO events (${raw(COLUMNS.join(', '))}) VALUES ${values}
+    ON CONFLICT (id) DO UPDATE SET ${updates}
+    WHERE (excluded.rev_closed, excluded.rev_time, excluded.rev_step)
+        > (events.rev_closed, events.rev_time, events.rev_step)`
+}
+
+function toRow(record: EventRecord, now: number): unknown[] {
+  return [
+    record.id,
+    record.origin,
+    record.eventType,
+    record.camera,
+    record.label,
+    record.source,
+    record.subLabel,
+    record.subLabelScore,
+    record.score,
+    record.topScore,
+    record.startTime,
+    record.endTime,
+    record.hasClip,
+    record.hasSnapshot,
+    record.processingStage,
+    record.parentEventId,
+    JSON.stringify(record.zones),
+    JSON.stringify(record.data),
+    record.revision.closed,
+    record.revision.time,
+    record.revision.step,
+    now,
+    record.updatedAt,
+  ]
+}
+
+function fromRow(row: EventRow): EventRecord {
+  return {
+    id: row.id as string,
+    origin: row.origin as EventOrigin,
+    eventType: row.event_type as string,
+    camera: row.camera as string | null,
+    label: row.label as string | null,
+    source: row.source as string | null,
+    subLabel: row.sub_label as string | null,
+    subLabelScore: row.sub_label_score as number | null,
+    score: row.score as number | null,
+    topScore: row.top_score as number,
+    startTime: row.start_time as number,
+    endTime: row.end_time as number | null,
+    hasClip: fromBool(row.has_clip),
+    hasSnapshot: fromBool(row.has_snapshot),
+    processingStage: row.processing_stage as string | null,
+    parentEventId: row.parent_event_id as string | null,
+    zones: fromJson<string[]>(row.zones),
+    data: fromJson<Record<string, unknown>>(row.data),
+    revision: {
+      closed: row.rev_closed === 1 ? 1 : 0,
+      time: row.rev_time as number,
+      step: row.rev_step as number,
+    },
+    updatedAt: row.updated_at as number,
+  }
+}
+
+function latestPerId(records: readonly EventRecord[]): EventRecord[] {
+  const latest = new Map<string, EventRecord>()
+
+  for (const record of records) {
+    const current = latest.get(record.id)
+    if (!current || compareRevisions(record.revision, current.revision) > 0) {
+      latest.set(record.id, record)
+    }
+  }
+
+  return [...latest.values()]
+}
+
+function uniqueZones(records: readonly EventRecord[]): [string, string][] {
+  const seen = new Set<string>()
+  const pairs: [string, string][] = []
+
+  for (const record of records) {
+    for (const zone of record.zones) {
+      const key = `${record.id}\u0000${zone}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      pairs.push([record.id, zone])
+    }
+  }
+
+  return pairs
+}

@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { StartupError, errorMessage } from '../../errors.js'
+import type { Capabilities, Engine, Executor, RunResult } from '../engine.js'
+import type { Sql } from '../sql.js'
+import { bindValue, placeholder } from './dialect.js'
+import { SqliteMigrator } from './migrator.js'
+
+type Connection = Database.Database
+
+const STATEMENT_CACHE_SIZE = 256
+
+export interface SqliteEngineOptions {
+  /** File path, or ':memory:' (one connection serves reads and writes). */
+  path: string
+}
+
+/**
+ * SQLite through better-sqlite3 in WAL mode: one connection writes, another
+ * reads, so queries see committed data while a batch is being applied.
+ */
+export class SqliteEngine implements Engine {
+  readonly capabilities: Capabilities = { maxBindValues: 32_766, kind: 'sqlite' }
+  readonly migrator: SqliteMigrator
+  readonly #path: string
+  #writer: Connection | undefined
+  #reader: Connection | undefined
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(options: SqliteEngineOptions) {
+    this.#path = options.path
+    this.migrator = new SqliteMigrator(() => this.#writerConnection())
+  }
+
+  async start(): Promise<void> {
+    try {
+      if (this.#path !== ':memory:') mkdirSync(dirname(this.#path), { recursive: true })
+      this.#writer = openConnection(this.#path)
+      this.#reader = this.#path === ':memory:' ? this.#writer : openConnection(this.#path)
+    } catch (error) {
+      throw new StartupError(
+        'STORAGE_UNREACHABLE',
+        `cannot open SQLite database ${this.#path}: ${errorMessage(error)}`,
+        'check storage.url and that its folder is writable',
+        { cause: error },
+      )
+    }
+
+    return Promise.resolve()
+  }
+
+  query<Row>(statement: Sql): Promise<Row[]> {
+    return Promise.resolve(allRows<Row>(this.#readerConnection(), statement))
+  }
+
+  run(statement: Sql): Promise<RunResult> {
+    return this.transaction((tx) => tx.run(statement))
+  }
+
+  /**
+   * Transactions are serialised: better-sqlite3 has one writer connection, and
+   * an `await` inside one must not let another statement join it.
+   */
+  transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+    const next = this.#queue.then(() => this.#runTransaction(work))
+    this.#queue = next.catch(() => undefined)
+
+    return next
+  }
+
+  ping(): Promise<void> {
+    this.#readerConnection().prepare('SELECT 1').get()
+
+    return Promise.resolve()
+  }
+
+  async stop(): Promise<void> {
+    await this.#queue
+    if (this.#reader !== this.#writer) this.#reader?.close()
+    this.#writer?.close()
+    this.#reader = undefined
+    this.#writer = undefined
+  }
+
+  async #runTransaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+    const db = this.#writerConnection()
+    const tx: Executor = {
+      query: <Row>(statement: Sql) => Promise.resolve(allRows<Row>(db, statement)),
+      run: (statement: Sql) => Promise.resolve(runStatement(db, statement)),
+    }
+
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      const result = await work(tx)
+      db.exec('COMMIT')
+      return result
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK')
+      throw error
+    }
+  }
+
+  #writerConnection(): Connection {
+    if (!this.#writer) throw new Error('SQLite engine is not started')
+    return this.#writer
+  }
+
+  #readerConnection(): Connection {
+    if (!this.#reader) throw new Error('SQLite engine is not started')
+    return this.#reader
+  }
+}
+
+function openConnection(path: string): Connection {
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('busy_timeout = 5000')
+  db.pragma('foreign_keys = ON')
+
+  return db
+}
+
+const statementCaches = new WeakMap<Connection, Map<string, Database.Statement>>()
+
+function prepare(db: Connection, statement: Sql): { stmt: Database.Statement; values: unknown[] } {
+  const { text, values } = statement.render(placeholder)
+  let cache = statementCaches.get(db)
+  if (!cache) {
+    cache = new Map()
+    statementCaches.set(db, cache)
+  }
+
+  let stmt = cache.get(text)
+  if (!stmt) {
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear()
+    stmt = db.prepare(text)
+    cache.set(text, stmt)
+  }
+
+  return { stmt, values: values.map(bindValue) }
+}
+
+function allRows<Row>(db: Connection, statement: Sql): Row[] {
+  const { stmt, values } = prepare(db, statement)
+
+  return (stmt.reader ? stmt.all(...values) : (stmt.run(...values), [])) as Row[]
+}
+
+function runStatement(db: Connection, statement: Sql): RunResult {
+  const { stmt, values } = prepare(db, statement)
+
+  if (stmt.reader) return { changes: stmt.all(...values).length }
+
+  return { changes: stmt.run(...values).changes }
+}
