@@ -26,11 +26,11 @@ export class PostgresEngine implements Engine {
       max: options.poolSize,
       types: TYPE_PARSERS,
       connectionTimeoutMillis: 10_000,
+      // Every connection starts in the configured schema; no extra round trip.
+      options: `-c search_path=${pg.escapeIdentifier(options.schema)}`,
     })
     // An idle client that loses its server emits here; the next query reports it.
     this.#pool.on('error', () => undefined)
-    const searchPath = `SET search_path TO ${pg.escapeIdentifier(options.schema)}`
-    this.#pool.on('connect', (client) => void client.query(searchPath).catch(() => undefined))
     this.migrator = new PostgresMigrator(this.#pool, options.schema)
   }
 
