@@ -8,6 +8,7 @@ import {
   type DistanceKernel,
   FaceIndex,
   type FaceMatch,
+  jsKernel,
   type FaceMetric,
   loadFaceKernel,
   type ModelSpec,
@@ -38,6 +39,7 @@ interface CaseResult extends FacesCase {
   buildMs: number
   index: number[]
   floor: number[]
+  jsKernel: number[]
   naive: number[]
   sqliteVec: number[]
   memoryBytes: number
@@ -70,7 +72,7 @@ export async function runFacesBench(
 }
 
 function queryCounts(rows: number, quick: boolean): QueryCounts {
-  if (quick) return { warmup: 20, index: 50, naive: 10, sqliteVec: 10 }
+  if (quick) return { warmup: 60, index: 60, naive: 10, sqliteVec: 10 }
   const large = rows >= 100_000
 
   return { warmup: 100, index: 300, naive: large ? 30 : 100, sqliteVec: large ? 40 : 200 }
@@ -86,32 +88,35 @@ function runCase(
   const random = mulberry32(rows + dim)
   const data = makeRows(random, rows, dim)
   const queries = makeQueries(random, data, counts.warmup + counts.index, dim)
+  const timed = queries.slice(counts.warmup)
+  const checked = timed.slice(0, counts.naive)
 
   const index = new FaceIndex(kernel)
   const buildStart = performance.now()
   for (const row of data) index.add(model, row, row.vector)
   const buildMs = performance.now() - buildStart
+  const search = (q: Float32Array) => index.search(model, q, { topK: TOP_K })
 
   for (const query of queries.slice(0, counts.warmup)) {
-    index.search(model, query, { topK: TOP_K })
+    search(query)
     index.floorScan(model)
   }
-  const timed = queries.slice(counts.warmup)
   collectGarbage()
-  const indexTimes = timeEach(timed, (q) => index.search(model, q, { topK: TOP_K }))
-  const floor = timeEach(timed, () => index.floorScan(model))
+  // Alternating search and floor query by query exposes both to the same noise
+  const indexTimes: number[] = []
+  const floor: number[] = []
+  for (const query of timed) {
+    indexTimes.push(...timeEach([query], search))
+    floor.push(...timeEach([query], () => index.floorScan(model)))
+  }
 
-  const checkQueries = timed.slice(0, counts.naive)
   const references: FaceMatch[][] = []
   collectGarbage()
-  const naive = timeEach(checkQueries, (q) => {
-    references.push(naiveSearch(data, metric, q, TOP_K))
-  })
-  const exact = checkQueries.every((q, i) =>
-    sameMatches(index.search(model, q, { topK: TOP_K }), references[i] ?? []),
+  const naive = timeEach(checked, (q) =>
+    references.push(naiveSearch(data, metric, q, TOP_K)),
   )
-
-  const sqliteVec = timeSqliteVec(facesCase, data, timed.slice(0, counts.sqliteVec))
+  const exact = checked.every((q, i) => sameMatches(search(q), references[i] ?? []))
+  const memoryBytes = index.memoryBytes()
 
   return {
     ...facesCase,
@@ -119,12 +124,24 @@ function runCase(
     buildMs,
     index: indexTimes,
     floor,
+    jsKernel: timeJsKernel(model, data, checked),
     naive,
-    sqliteVec,
-    memoryBytes: index.memoryBytes(),
-    checked: checkQueries.length,
+    sqliteVec: timeSqliteVec(facesCase, data, timed.slice(0, counts.sqliteVec)),
+    memoryBytes,
+    checked: checked.length,
     exact,
   }
+}
+
+/** The fallback for runtimes without WebAssembly SIMD, on the same rows. */
+function timeJsKernel(model: ModelSpec, data: NaiveRow[], queries: Float32Array[]) {
+  const index = new FaceIndex(jsKernel)
+  for (const row of data) index.add(model, row, row.vector)
+
+  for (const query of queries.slice(0, 5)) index.search(model, query, { topK: TOP_K })
+  collectGarbage()
+
+  return timeEach(queries, (q) => index.search(model, q, { topK: TOP_K }))
 }
 
 function timeSqliteVec(facesCase: FacesCase, data: NaiveRow[], queries: Float32Array[]) {
@@ -166,7 +183,9 @@ function latencyTable(results: CaseResult[]): BenchTable {
       index,
       percentile(r.index, 99),
       floor,
+      percentile(r.floor, 99),
       ratio(index, floor),
+      percentile(r.jsKernel, 50),
       percentile(r.naive, 50),
       sqliteVec,
       ratio(sqliteVec, index),
@@ -182,15 +201,18 @@ function latencyTable(results: CaseResult[]): BenchTable {
       'index p50',
       'index p99',
       'floor p50',
+      'floor p99',
       'index/floor',
+      'js kernel p50',
       'naive p50',
       'sqlite-vec p50',
       'sqlite-vec/index',
     ],
     rows,
     notes: [
-      `kernel ${results[0]?.kernel ?? '?'}; ${results[0]?.index.length ?? 0} timed queries`,
+      `index: ${results[0]?.kernel ?? '?'} kernel, ${results[0]?.index.length ?? 0} timed queries`,
       'floor: one SIMD pass summing the same matrix (bytes read, no other work)',
+      'js kernel: the same index on the fallback kernel (no WebAssembly SIMD)',
       'naive: a Float32Array per row, plain loop, full sort (float64 reference)',
       'sqlite-vec: vec0 brute-force KNN, LIMIT 5 rows (not per person)',
       ...targetNotes(results),

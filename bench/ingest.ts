@@ -259,7 +259,7 @@ async function latencyAndMemory(options: IngestBenchOptions): Promise<BenchTable
     topic: `${frigatePrefix}/events`,
     count,
     runId: randomBytes(3).toString('hex'),
-    window: 5000,
+    window: count,
     ratePerSecond: 1000,
     reportSends: true,
   }

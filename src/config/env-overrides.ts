@@ -11,31 +11,57 @@ export interface EnvOverrides {
   values: Record<string, unknown>
   /** Variables with the prefix that name no setting. */
   unknown: string[]
+  /** `NAME: why` for values that cannot be read. */
+  unreadable: string[]
+}
+
+interface Leaf {
+  path: string[]
+  node: SchemaNode
 }
 
 /**
  * Maps DOORBELL_STORAGE_<SECTION>_<KEY> variables onto the settings the schema
- * knows, e.g. DOORBELL_STORAGE_MQTT_BASE_TOPIC to mqtt.baseTopic. Values are
- * read as YAML scalars, so numbers, booleans, null and [lists] keep their type.
+ * knows, e.g. DOORBELL_STORAGE_MQTT_BASE_TOPIC to mqtt.baseTopic. A setting
+ * that takes a string gets the text as written, so a password of digits or
+ * with ` #` survives; other values are read as YAML, so numbers, booleans,
+ * null and [lists] keep their type.
  */
 export function envOverrides(schema: SchemaNode, env: NodeJS.ProcessEnv): EnvOverrides {
-  const names = new Map<string, string[]>()
-  collectLeaves(schema, [], names)
+  const leaves = new Map<string, Leaf>()
+  collectLeaves(schema, [], leaves)
 
   const values: Record<string, unknown> = {}
   const unknown: string[] = []
+  const unreadable: string[] = []
 
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || raw === undefined) continue
-    const path = names.get(name)
-    if (!path) {
+    const leaf = leaves.get(name)
+    if (!leaf) {
       unknown.push(name)
       continue
     }
-    setPath(values, path, parseYaml(raw) as unknown)
+    try {
+      setPath(values, leaf.path, readValue(raw, leaf.node))
+    } catch (error) {
+      unreadable.push(`${name}: ${(error as Error).message.split('\n')[0] ?? ''}`)
+    }
   }
 
-  return { values, unknown }
+  return { values, unknown, unreadable }
+}
+
+const YAML_NULLS = ['', '~', 'null', 'Null', 'NULL']
+
+function readValue(raw: string, node: SchemaNode): unknown {
+  const types = node.type === undefined ? [] : [node.type].flat()
+
+  if (types.includes('string')) {
+    return types.includes('null') && YAML_NULLS.includes(raw) ? null : raw
+  }
+
+  return parseYaml(raw) as unknown
 }
 
 export function envNameOf(path: string[]): string {
@@ -44,9 +70,9 @@ export function envNameOf(path: string[]): string {
   return ENV_PREFIX + snake.join('_').toUpperCase()
 }
 
-function collectLeaves(node: SchemaNode, path: string[], out: Map<string, string[]>): void {
+function collectLeaves(node: SchemaNode, path: string[], out: Map<string, Leaf>): void {
   if (!node.properties) {
-    out.set(envNameOf(path), path)
+    out.set(envNameOf(path), { path, node })
     return
   }
 

@@ -45,7 +45,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (options.file) layers.push(readYaml(options.file, problems))
 
   const env = envOverrides(schema, options.env ?? process.env)
-  problems.push(...env.unknown.map((name) => `${name}: no such setting`))
+  problems.push(...env.unknown.map((name) => `${name}: no such setting`), ...env.unreadable)
   layers.push(env.values, options.overrides ?? {})
 
   const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer), {})

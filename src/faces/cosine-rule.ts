@@ -23,7 +23,8 @@ export const cosineRule: MetricRule = {
   rowScale: (vector) => 1 / Math.sqrt(sumOfSquares(vector)),
 
   computeKeys(kernel, pass) {
-    kernel.dot(pass.query, pass.matrix, pass.scales, pass.out, pass.rows, pass.width)
+    const { query, matrix, scales, out, mins, rows, width } = pass
+    kernel.dot(query, matrix, scales, out, mins, rows, width)
   },
 
   exactDistance(query) {

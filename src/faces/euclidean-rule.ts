@@ -13,7 +13,7 @@ export const euclideanRule: MetricRule = {
   rowScale: () => 1,
 
   computeKeys(kernel, pass) {
-    kernel.l2(pass.query, pass.matrix, pass.out, pass.rows, pass.width)
+    kernel.l2(pass.query, pass.matrix, pass.out, pass.mins, pass.rows, pass.width)
   },
 
   exactDistance(query) {

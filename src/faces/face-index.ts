@@ -70,6 +70,22 @@ export class FaceIndex {
     matrix.append(entry.encodingId, entry.personId, flags, vector)
   }
 
+  /**
+   * Makes room for `rows` encodings of `model` at once. Optional: a bulk load that
+   * reserves first grows each memory once instead of in many small steps.
+   */
+  reserve(model: ModelSpec, rows: number): void {
+    const key = modelKey(model)
+    if (!Number.isInteger(rows) || rows < 0) {
+      throw new FaceIndexError(
+        'FACE_INVALID_ARGUMENT',
+        'rows must be a non-negative integer',
+      )
+    }
+
+    this.#matrixFor(key, model, true).reserve(rows)
+  }
+
   /** Removes one encoding; false when it was not indexed. */
   remove(encodingId: number): boolean {
     const found = this.#find(encodingId)
@@ -118,10 +134,10 @@ export class FaceIndex {
     validateEncoding(query, model, 'query')
     const { topK, threshold = Infinity, lists } = options
     if (!Number.isInteger(topK) || topK < 1) {
-      throw new FaceIndexError('FACE_INVALID_SEARCH', 'topK must be a positive integer')
+      throw new FaceIndexError('FACE_INVALID_ARGUMENT', 'topK must be a positive integer')
     }
     if (Number.isNaN(threshold)) {
-      throw new FaceIndexError('FACE_INVALID_SEARCH', 'threshold must be a number')
+      throw new FaceIndexError('FACE_INVALID_ARGUMENT', 'threshold must be a number')
     }
     lists?.forEach(checkList)
 
@@ -192,6 +208,6 @@ function checkId(field: string, value: number): void {
 
 function checkList(list: FaceList): void {
   if (!FACE_LISTS.includes(list)) {
-    throw new FaceIndexError('FACE_INVALID_ID', `unknown list ${String(list)}`)
+    throw new FaceIndexError('FACE_INVALID_ARGUMENT', `unknown list ${String(list)}`)
   }
 }

@@ -1,4 +1,5 @@
 import type { BoundKernel, DistanceKernel } from './distance-kernel.js'
+import { GROUP_ROWS } from './kernel-wat.js'
 import type { WasmMemory } from './wasm-api.js'
 
 /**
@@ -16,7 +17,7 @@ function bindJs(memory: WasmMemory): BoundKernel {
   const floats = (): Float32Array => new Float32Array(memory.buffer)
 
   return {
-    l2(query, matrix, out, rows, width) {
+    l2(query, matrix, out, mins, rows, width) {
       const f = floats()
       const q = query >> 2
       const step = width >> 2
@@ -29,9 +30,10 @@ function bindJs(memory: WasmMemory): BoundKernel {
         }
         f[(out >> 2) + r] = sum
       }
+      groupMinima(f, out >> 2, mins >> 2, rows)
     },
 
-    dot(query, matrix, scales, out, rows, width) {
+    dot(query, matrix, scales, out, mins, rows, width) {
       const f = floats()
       const q = query >> 2
       const step = width >> 2
@@ -41,6 +43,7 @@ function bindJs(memory: WasmMemory): BoundKernel {
         for (let i = 0; i < step; i++) sum += f[p + i]! * f[q + i]!
         f[(out >> 2) + r] = -(sum * f[(scales >> 2) + r]!)
       }
+      groupMinima(f, out >> 2, mins >> 2, rows)
     },
 
     sum(pointer, bytes) {
@@ -52,5 +55,15 @@ function bindJs(memory: WasmMemory): BoundKernel {
 
       return sum
     },
+  }
+}
+
+function groupMinima(f: Float32Array, keys: number, mins: number, rows: number): void {
+  for (let g = 0; g * GROUP_ROWS < rows; g++) {
+    const end = Math.min(rows, (g + 1) * GROUP_ROWS)
+
+    let min = Infinity
+    for (let r = g * GROUP_ROWS; r < end; r++) min = Math.min(min, f[keys + r]!)
+    f[mins + g] = min
   }
 }

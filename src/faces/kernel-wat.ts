@@ -5,24 +5,30 @@
  * multiple of 64, so one inner step reads 16 floats into four f32x4 accumulators:
  * four independent add chains keep the adder pipelines busy while the loads stream.
  * The rounding this order causes is bounded in kernel-error-bound.ts.
+ *
+ * Besides a key per row, the row passes write the smallest key of every group of
+ * GROUP_ROWS rows to `mins`, so the selection in JS can skip whole groups.
  */
+export const GROUP_ROWS = 64
+
 export const KERNEL_WAT = `
 (module
   (import "env" "memory" (memory 1))
 
   ;; out[r] = sum((row_r - q)^2), the squared euclidean distance
   (func (export "l2")
-    (param $q i32) (param $row i32) (param $out i32) (param $rows i32) (param $width i32)
+    (param $q i32) (param $row i32) (param $out i32) (param $mins i32)
+    (param $rows i32) (param $width i32)
     ${rowLocals()}
-    ${rowLoop(l2Step, '(f32.store (local.get $out) (local.get $s))')}
+    ${rowLoop(l2Step, '(local.set $key (local.get $s))')}
   )
 
   ;; out[r] = -(dot(row_r, q) * scales[r]): minus the cosine when q has unit length
   (func (export "dot")
-    (param $q i32) (param $row i32) (param $scales i32) (param $out i32)
+    (param $q i32) (param $row i32) (param $scales i32) (param $out i32) (param $mins i32)
     (param $rows i32) (param $width i32)
     ${rowLocals()}
-    ${rowLoop(dotStep, storeScaled())}
+    ${rowLoop(dotStep, scaledKey())}
   )
 
   ;; Sums every float in [p, p + bytes): reads what a search reads and nothing more
@@ -41,8 +47,9 @@ export const KERNEL_WAT = `
 `
 
 function rowLocals(): string {
-  return `(local $last i32) (local $end i32) (local $qp i32)
-    (local $d v128) (local $v v128) (local $s f32) ${accumulators()}`
+  return `(local $last i32) (local $groupEnd i32) (local $end i32) (local $qp i32)
+    (local $d v128) (local $v v128) (local $s f32) (local $key f32) (local $min f32)
+    ${accumulators()}`
 }
 
 function accumulators(): string {
@@ -53,25 +60,38 @@ function blockOf(step: (i: number) => string): string {
   return [0, 1, 2, 3].map(step).join('\n')
 }
 
-/** Runs `step` per 16 floats of each row, then `store` with the row's sum in $s. */
-function rowLoop(step: (i: number) => string, store: string): string {
+/**
+ * Runs `step` per 16 floats of each row, then `finish` to turn the row's sum ($s)
+ * into its key ($key); stores the key and, per group of rows, the group's minimum.
+ */
+function rowLoop(step: (i: number) => string, finish: string): string {
   return `
     (local.set $last (i32.add (local.get $out) (i32.shl (local.get $rows) (i32.const 2))))
     (block $done
       (br_if $done (i32.ge_u (local.get $out) (local.get $last)))
-      (loop $nextRow
-        ${blockOf((i) => `(local.set $a${i} (v128.const i32x4 0 0 0 0))`)}
-        (local.set $qp (local.get $q))
-        (local.set $end (i32.add (local.get $row) (local.get $width)))
-        (loop $nextBlock
-          ${blockOf(step)}
-          (local.set $row (i32.add (local.get $row) (i32.const 64)))
-          (local.set $qp (i32.add (local.get $qp) (i32.const 64)))
-          (br_if $nextBlock (i32.lt_u (local.get $row) (local.get $end))))
-        ${laneSum()}
-        ${store}
-        (local.set $out (i32.add (local.get $out) (i32.const 4)))
-        (br_if $nextRow (i32.lt_u (local.get $out) (local.get $last)))))`
+      (loop $nextGroup
+        (local.set $groupEnd (i32.add (local.get $out) (i32.const ${GROUP_ROWS * 4})))
+        (if (i32.gt_u (local.get $groupEnd) (local.get $last))
+          (then (local.set $groupEnd (local.get $last))))
+        (local.set $min (f32.const inf))
+        (loop $nextRow
+          ${blockOf((i) => `(local.set $a${i} (v128.const i32x4 0 0 0 0))`)}
+          (local.set $qp (local.get $q))
+          (local.set $end (i32.add (local.get $row) (local.get $width)))
+          (loop $nextBlock
+            ${blockOf(step)}
+            (local.set $row (i32.add (local.get $row) (i32.const 64)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 64)))
+            (br_if $nextBlock (i32.lt_u (local.get $row) (local.get $end))))
+          ${laneSum()}
+          ${finish}
+          (f32.store (local.get $out) (local.get $key))
+          (local.set $min (f32.min (local.get $min) (local.get $key)))
+          (local.set $out (i32.add (local.get $out) (i32.const 4)))
+          (br_if $nextRow (i32.lt_u (local.get $out) (local.get $groupEnd))))
+        (f32.store (local.get $mins) (local.get $min))
+        (local.set $mins (i32.add (local.get $mins) (i32.const 4)))
+        (br_if $nextGroup (i32.lt_u (local.get $out) (local.get $last)))))`
 }
 
 function l2Step(i: number): string {
@@ -95,9 +115,8 @@ function sumStep(i: number): string {
     (f32x4.add (local.get $a${i}) (v128.load offset=${i * 16} (local.get $p))))`
 }
 
-function storeScaled(): string {
-  return `(f32.store (local.get $out)
-    (f32.neg (f32.mul (local.get $s) (f32.load (local.get $scales)))))
+function scaledKey(): string {
+  return `(local.set $key (f32.neg (f32.mul (local.get $s) (f32.load (local.get $scales)))))
   (local.set $scales (i32.add (local.get $scales) (i32.const 4)))`
 }
 

@@ -6,6 +6,7 @@ export interface KeyPass {
   matrix: number
   scales: number
   out: number
+  mins: number
   rows: number
   width: number
 }

@@ -1,11 +1,18 @@
 import type { BoundKernel, DistanceKernel } from './distance-kernel.js'
 import { FaceIndexError } from './face-index-error.js'
+import { GROUP_ROWS } from './kernel-wat.js'
 import { MatrixLayout, PAGE_BYTES } from './matrix-layout.js'
 import type { ExactDistance, MetricRule } from './metric-rule.js'
 import { METRIC_RULES } from './metric-rules.js'
 import type { ModelSpec } from './model-spec.js'
 import { RowLookup } from './row-lookup.js'
 import { type WasmMemory, wasmApi } from './wasm-api.js'
+
+/** A key per row, and the smallest key of each group of GROUP_ROWS rows. */
+export interface KeyViews {
+  keys: Float32Array
+  mins: Float32Array
+}
 
 /**
  * One model's encodings: the float32 rows in a WebAssembly.Memory the kernel reads
@@ -68,20 +75,27 @@ export class ModelMatrix {
     flags: number,
     vector: Float32Array,
   ): void {
-    if (this.#size === this.#layout.capacity) this.#grow()
+    if (this.#size === this.#layout.capacity) this.#grow(this.#layout.grown())
 
     const row = this.#size
     const offset = this.#rowOffset(row)
+    const scale = this.#layout.scales / 4 + row
     this.#floats.set(vector, offset)
+    // Padding stays zero so it adds nothing to any distance
     this.#floats.fill(0, offset + vector.length, offset + this.#layout.width / 4)
-    if (this.rule.scaled)
-      this.#floats[this.#layout.scales / 4 + row] = this.rule.rowScale(vector)
+    if (this.rule.scaled) this.#floats[scale] = this.rule.rowScale(vector)
 
     this.#encodingIds[row] = encodingId
     this.#personIds[row] = personId
     this.#flags[row] = flags
     this.#lookup.set(encodingId, row)
     this.#size++
+  }
+
+  /** Makes room for `rows` rows in one step, so a bulk load grows the memory once. */
+  reserve(rows: number): void {
+    if (rows > this.#layout.capacity) this.#grow(this.#layout.withRoomFor(rows))
+    this.#lookup.reserve(rows)
   }
 
   /** Drops a row by moving the last row into its place: O(dim). */
@@ -117,8 +131,8 @@ export class ModelMatrix {
     return removed
   }
 
-  /** Runs the kernel over every row; the keys view is valid until the next write. */
-  computeKeys(query: Float32Array): Float32Array {
+  /** Runs the kernel over every row; the views are valid until the next write. */
+  computeKeys(query: Float32Array): KeyViews {
     const layout = this.#layout
     const queryView = this.#floats.subarray(
       layout.query / 4,
@@ -131,11 +145,16 @@ export class ModelMatrix {
       matrix: layout.matrix,
       scales: layout.scales,
       out: layout.keys,
+      mins: layout.mins,
       rows: this.#size,
       width: layout.width,
     })
 
-    return new Float32Array(this.#memory.buffer, layout.keys, this.#size)
+    const groups = Math.ceil(this.#size / GROUP_ROWS)
+    return {
+      keys: new Float32Array(this.#memory.buffer, layout.keys, this.#size),
+      mins: new Float32Array(this.#memory.buffer, layout.mins, groups),
+    }
   }
 
   /** The float64 distance of `query` to a row; see MetricRule.exactDistance. */
@@ -183,9 +202,8 @@ export class ModelMatrix {
     this.#lookup.set(encodingId, to)
   }
 
-  #grow(): void {
+  #grow(next: MatrixLayout): void {
     const old = this.#layout
-    const next = old.grown()
 
     try {
       this.#memory.grow(next.pages - this.#memory.buffer.byteLength / PAGE_BYTES)

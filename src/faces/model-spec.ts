@@ -38,6 +38,6 @@ export function modelKey(model: ModelSpec): string {
     )
   }
 
-  // JSON keeps 'a@b' + 'c' and 'a' + 'b@c' apart, which a plain join would not
-  return JSON.stringify([model.name, model.version])
+  // The length prefix keeps 'a@b' + 'c' and 'a' + 'b@c' apart
+  return `${model.name.length}:${model.name}@${model.version}`
 }

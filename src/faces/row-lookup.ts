@@ -39,6 +39,13 @@ export class RowLookup {
     this.#count++
   }
 
+  /** Sizes the table for `keys` keys now rather than doubling on the way. */
+  reserve(keys: number): void {
+    let bits = this.#bits
+    while (keys > (1 << bits) * MAX_LOAD) bits++
+    if (bits > this.#bits) this.#rehash(bits)
+  }
+
   delete(key: number): boolean {
     const found = this.#find(key)
     if (found < 0) return false

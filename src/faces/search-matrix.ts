@@ -28,13 +28,13 @@ export function searchMatrix(
   { topK, threshold, mask }: MatrixQuery,
 ): FaceMatch[] {
   const { rule, width } = matrix
-  const keys = matrix.computeKeys(query)
+  const views = matrix.computeKeys(query)
   const flags = matrix.flags
   const distanceOf = matrix.exactDistance(query)
   const cutoff = rule.keyCutoff(threshold, width)
 
   for (let limit = topK * 4 + 16; ; limit *= 4) {
-    const candidates = selectCandidates(keys, flags, mask, cutoff, limit)
+    const candidates = selectCandidates(views, flags, mask, cutoff, limit)
     const matches = rankCandidates(matrix, candidates.rows, distanceOf, threshold, topK)
     if (!candidates.full) return matches
 

@@ -1,3 +1,6 @@
+import { GROUP_ROWS } from './kernel-wat.js'
+import type { KeyViews } from './model-matrix.js'
+
 /** The rows with the smallest keys, in no particular order. */
 export interface Candidates {
   rows: Int32Array
@@ -9,11 +12,11 @@ export interface Candidates {
 
 /**
  * Keeps the `limit` smallest keys among eligible rows (flags & mask) with
- * key <= cutoff, in a bounded max-heap. Once the heap is full a row costs one
- * comparison against its top, which is all most rows ever cost.
+ * key <= cutoff, in a bounded max-heap. Once the heap is full a group of rows whose
+ * minimum key cannot enter it costs one comparison, which is what most groups cost.
  */
 export function selectCandidates(
-  keys: Float32Array,
+  { keys, mins }: KeyViews,
   flags: Uint8Array,
   mask: number,
   cutoff: number,
@@ -24,19 +27,24 @@ export function selectCandidates(
   const count = keys.length
 
   let size = 0
-  let row = 0
-  for (; row < count && size < limit; row++) {
-    const key = keys[row]!
-    if (key > cutoff || (flags[row]! & mask) === 0) continue
-    siftUp(heapKeys, heapRows, size++, key, row)
-  }
+  let top = cutoff
+  for (let group = 0, start = 0; start < count; group++, start += GROUP_ROWS) {
+    const min = mins[group]!
+    if (size < limit ? min > cutoff : min >= top) continue
 
-  let top = size === limit ? heapKeys[0]! : cutoff
-  for (; row < count; row++) {
-    const key = keys[row]!
-    if (key >= top || (flags[row]! & mask) === 0) continue
-    siftDown(heapKeys, heapRows, limit, key, row)
-    top = heapKeys[0]!
+    const end = Math.min(count, start + GROUP_ROWS)
+    for (let row = start; row < end; row++) {
+      const key = keys[row]!
+      if (size < limit) {
+        if (key > cutoff || (flags[row]! & mask) === 0) continue
+        siftUp(heapKeys, heapRows, size++, key, row)
+        if (size === limit) top = heapKeys[0]!
+      } else {
+        if (key >= top || (flags[row]! & mask) === 0) continue
+        siftDown(heapKeys, heapRows, limit, key, row)
+        top = heapKeys[0]!
+      }
+    }
   }
 
   const full = size === limit

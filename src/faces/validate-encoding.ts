@@ -11,21 +11,20 @@ export function validateEncoding(
   model: ModelSpec,
   what = 'encoding',
 ): void {
-  const name = `${model.name}@${model.version}`
   if (!(vector instanceof Float32Array)) {
     throw invalid(`${what} must be a Float32Array`)
   }
   if (vector.length !== model.dim) {
+    const name = `${model.name}@${model.version}`
     throw invalid(`${what} has ${vector.length} components; ${name} has ${model.dim}`)
   }
 
   let squares = 0
   for (let i = 0; i < vector.length; i++) {
     const value = vector[i]!
-    if (Number.isNaN(value)) throw invalid(`${what} component ${i} is NaN`)
-    if (!Number.isFinite(value)) throw invalid(`${what} component ${i} is infinite`)
-    if (Math.abs(value) > MAX_COMPONENT) {
-      throw invalid(`${what} component ${i} is beyond ±${MAX_COMPONENT}`)
+    // One comparison per component; false for NaN and ±Infinity too
+    if (!(Math.abs(value) <= MAX_COMPONENT)) {
+      throw invalid(`${what} component ${i} is ${describe(value)}`)
     }
     squares += value * value
   }
@@ -33,6 +32,13 @@ export function validateEncoding(
   if (Math.sqrt(squares) < METRIC_RULES[model.metric].minNorm) {
     throw invalid(`${what} has (near) zero length; ${model.metric} needs a direction`)
   }
+}
+
+function describe(value: number): string {
+  if (Number.isNaN(value)) return 'NaN'
+  if (!Number.isFinite(value)) return 'infinite'
+
+  return `beyond ±${MAX_COMPONENT}`
 }
 
 function invalid(message: string): FaceIndexError {

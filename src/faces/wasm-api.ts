@@ -18,7 +18,7 @@ interface WasmApi {
     module: WasmModule,
     imports: Record<string, Record<string, unknown>>,
   ) => { exports: Record<string, unknown> }
-  validate(binary: Uint8Array): boolean
+  validate: (binary: Uint8Array) => boolean
 }
 
 export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly

@@ -66,7 +66,7 @@ export class Applier {
     const { inbox, repos, logger } = this.#o
 
     this.#lastSeq = await repos.ingestOffsets.get(inbox.id)
-    inbox.removeThrough(this.#lastSeq)
+    inbox.resume(this.#lastSeq)
     this.#stopped = false
     if (inbox.pending > 0) logger.info({ pending: inbox.pending }, 'applying inbox left from last run')
     this.#kick()
@@ -146,11 +146,15 @@ export class Applier {
     const started = performance.now()
 
     try {
-      await this.#commit(entries, collect(entries, this.#o.inbox.id))
+      await this.#commit(entries, collect(entries, this.#o.inbox))
     } catch (error) {
       // Unreachable database: let the caller back off. Otherwise one entry is
       // poison; apply them one by one and dead-letter those the database refuses.
-      await this.#o.engine.ping().catch(() => Promise.reject(error))
+      const reachable = await this.#o.engine.ping().then(
+        () => true,
+        () => false,
+      )
+      if (!reachable) throw error
       await this.#applyOneByOne(entries)
     }
 
@@ -161,11 +165,12 @@ export class Applier {
   }
 
   async #applyOneByOne(entries: InboxEntry[]): Promise<void> {
-    const inboxId = this.#o.inbox.id
+    const inbox = this.#o.inbox
+    const inboxId = inbox.id
 
     for (const entry of entries) {
       try {
-        await this.#commit([entry], collect([entry], inboxId))
+        await this.#commit([entry], collect([entry], inbox))
       } catch (error) {
         const batch = emptyBatch()
         const reason = `the database refused it: ${errorMessage(error)}`
@@ -220,8 +225,9 @@ export class Applier {
 }
 
 /** Maps inbox entries to writes; an entry its mapper rejects becomes a dead letter. */
-function collect(entries: readonly InboxEntry[], inboxId: string): WriteBatch {
+function collect(entries: readonly InboxEntry[], inbox: Inbox): WriteBatch {
   const batch = emptyBatch()
+  const inboxId = inbox.id
 
   for (const entry of entries) {
     if (entry.kind === DEAD_LETTER_KIND || !isStreamKind(entry.kind)) {
@@ -231,7 +237,7 @@ function collect(entries: readonly InboxEntry[], inboxId: string): WriteBatch {
     }
 
     try {
-      const message: unknown = JSON.parse(entry.payload.toString('utf8'))
+      const message = inbox.parsed(entry.seq) ?? (JSON.parse(entry.payload.toString('utf8')) as unknown)
       STREAMS[entry.kind].collect(message, entry.receivedAt, batch)
     } catch (error) {
       const reason = `could not be mapped: ${errorMessage(error)}`
@@ -249,7 +255,19 @@ function toDeadLetter(entry: InboxEntry, inboxId: string, reason: string): DeadL
     payload: entry.payload,
     size: entry.size,
     truncated: entry.payload.length < entry.size,
-    reason,
+    reason: escapeControls(reason),
     receivedAt: entry.receivedAt,
   }
+}
+
+/**
+ * A reason can quote the payload (JSON.parse does), and PostgreSQL text
+ * refuses NUL: control characters are kept as \uXXXX escapes.
+ */
+function escapeControls(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }

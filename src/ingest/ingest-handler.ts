@@ -14,6 +14,8 @@ export interface IngestHandlerOptions {
   logger: Logger
 }
 
+type Verdict = { message: unknown } | { reason: string }
+
 export interface IngestCounters {
   received: number
   deadLettered: number
@@ -37,36 +39,40 @@ export class IngestHandler {
     const receivedAt = Date.now() / 1000
     const verdict = this.#check(stream, payload)
     const entry: NewInboxEntry =
-      verdict === null && stream
+      'message' in verdict && stream
         ? { kind: stream, topic, payload, size: payload.length, reason: null, receivedAt }
-        : this.#deadLetter(topic, payload, verdict ?? 'no stream', receivedAt)
+        : this.#deadLetter(topic, payload, 'reason' in verdict ? verdict.reason : '', receivedAt)
 
-    this.#options.inbox.append(entry)
+    this.#options.inbox.append(entry, 'message' in verdict ? verdict.message : undefined)
     this.counters.received++
     if (entry.reason !== null) this.counters.deadLettered++
     this.#options.onAppended()
   }
 
-  /** Null when the message is fit for its stream, else the reason it is not. */
-  #check(stream: StreamKind | undefined, payload: Buffer): string | null {
+  /** The parsed message when it is fit for its stream, else the reason it is not. */
+  #check(stream: StreamKind | undefined, payload: Buffer): Verdict {
     const { maxPayloadBytes, schemas } = this.#options
 
-    if (!stream) return 'no ingest stream serves this topic'
+    if (!stream) return { reason: 'no ingest stream serves this topic' }
     if (payload.length > maxPayloadBytes) {
-      return `payload of ${payload.length} bytes exceeds ingest.maxPayloadBytes (${maxPayloadBytes})`
+      const limit = `ingest.maxPayloadBytes (${maxPayloadBytes})`
+      return { reason: `payload of ${payload.length} bytes exceeds ${limit}` }
     }
 
     let message: unknown
     try {
       message = JSON.parse(payload.toString('utf8'))
     } catch (error) {
-      return `not valid JSON: ${(error as Error).message}`
+      return { reason: `not valid JSON: ${(error as Error).message}` }
     }
 
     const { schemaId } = STREAMS[stream]
     const result = schemas.validate(schemaId, message)
+    if (!result.ok) {
+      return { reason: `does not match ${schemaId}: ${describeProblems(result.problems)}` }
+    }
 
-    return result.ok ? null : `does not match ${schemaId}: ${describeProblems(result.problems)}`
+    return { message }
   }
 
   #deadLetter(topic: string, payload: Buffer, reason: string, receivedAt: number): NewInboxEntry {

@@ -1,5 +1,4 @@
 import { createServer, type AddressInfo, type Server } from 'node:net'
-import { Aedes } from 'aedes'
 import { StartupError, errorCode, errorMessage } from '../errors.js'
 
 export interface EmbeddedBrokerOptions {
@@ -13,7 +12,7 @@ export interface EmbeddedBrokerOptions {
  */
 export class EmbeddedBroker {
   readonly #options: EmbeddedBrokerOptions
-  #broker: Aedes | undefined
+  #broker: import('aedes').Aedes | undefined
   #server: Server | undefined
 
   constructor(options: EmbeddedBrokerOptions) {
@@ -27,6 +26,8 @@ export class EmbeddedBroker {
 
   async start(): Promise<void> {
     const { port, host } = this.#options
+    // Loaded only when needed: most installs use their own broker.
+    const { Aedes } = await import('aedes')
     const broker = await Aedes.createBroker()
     const server = createServer(broker.handle)
 

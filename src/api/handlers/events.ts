@@ -30,9 +30,9 @@ interface EventsQuery {
 
 export function eventsHandlers(options: EventsHandlerOptions): HandlerMap {
   return {
-    'events/query': (request) => queryEvents(options, request as EventsQuery),
+    'events/query': (request) => queryEvents(options, request),
     'events/get': async (request) => {
-      const id = request.id as string
+      const id = String(request.id)
       const record = await options.events.get(id)
       if (!record) throw new RequestError('NOT_FOUND', `no event with id ${id}`, 'id')
 
@@ -41,7 +41,8 @@ export function eventsHandlers(options: EventsHandlerOptions): HandlerMap {
   }
 }
 
-async function queryEvents(options: EventsHandlerOptions, query: EventsQuery) {
+async function queryEvents(options: EventsHandlerOptions, request: Record<string, unknown>) {
+  const query: EventsQuery = request
   const sort = query.sort ?? 'start_time_desc'
   const limit = pageLimit(query.limit, options.defaultLimit, options.maxLimit)
 

@@ -60,5 +60,12 @@ export function mapNativeEvent(message: NativeEventMessage, receivedAt: number):
 }
 
 function toUnixSeconds(value: number | string): number {
-  return typeof value === 'number' ? value : Date.parse(value) / 1000
+  if (typeof value === 'number') return value
+
+  // The schema's date-time (RFC 3339) admits forms Date.parse cannot read, such
+  // as a leap second or an hour-only offset; NaN would be stored by PostgreSQL.
+  const millis = Date.parse(value)
+  if (!Number.isFinite(millis)) throw new Error(`timestamp ${value} has no unix time`)
+
+  return millis / 1000
 }

@@ -1,4 +1,5 @@
-import pg from 'pg'
+import type pg from 'pg'
+import { loadPg } from './driver.js'
 
 /** PostgreSQL's spelling of what the engine-neutral layer needs. */
 export function placeholder(n: number): string {
@@ -14,10 +15,14 @@ export function bindValue(value: unknown): unknown {
  * Per-pool type parsers: int8 (counts, identity ids) as numbers, which is
  * safe below 2^53, instead of strings. Kept off the global pg.types.
  */
-export const TYPE_PARSERS = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8) return (text: string) => Number(text)
+const INT8_OID = 20
 
-    return pg.types.getTypeParser(oid, format as 'text')
-  },
-} as pg.CustomTypesConfig
+type TextParser = (value: string) => unknown
+
+function getTypeParser(oid: number): TextParser {
+  if (oid === INT8_OID) return Number
+
+  return loadPg().types.getTypeParser(oid) as TextParser
+}
+
+export const TYPE_PARSERS: pg.CustomTypesConfig = { getTypeParser }

@@ -1,8 +1,9 @@
-import pg from 'pg'
+import type pg from 'pg'
 import { StartupError, errorCode, errorMessage } from '../../errors.js'
 import type { Capabilities, Engine, Executor, RunResult } from '../engine.js'
 import type { Sql } from '../sql.js'
 import { TYPE_PARSERS, bindValue, placeholder } from './dialect.js'
+import { loadPg } from './driver.js'
 import { PostgresMigrator } from './migrator.js'
 
 export interface PostgresEngineOptions {
@@ -21,6 +22,7 @@ export class PostgresEngine implements Engine {
 
   constructor(options: PostgresEngineOptions) {
     this.#url = options.url
+    const pg = loadPg()
     this.#pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize,

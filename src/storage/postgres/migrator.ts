@@ -1,5 +1,5 @@
-import { runner } from 'node-pg-migrate'
-import pg from 'pg'
+import type pg from 'pg'
+import { loadPg } from './driver.js'
 import type { MigrationResult, MigrationStatus, Migrator } from '../engine.js'
 import { listMigrations, migrationsDir } from '../migration-files.js'
 
@@ -36,16 +36,18 @@ export class PostgresMigrator implements Migrator {
   async #applied(): Promise<string[]> {
     const exists = await this.#pool.query<{ found: string | null }>(
       'SELECT to_regclass($1) AS found',
-      [`${pg.escapeIdentifier(this.#schema)}.${TABLE}`],
+      [`${loadPg().escapeIdentifier(this.#schema)}.${TABLE}`],
     )
     if (!exists.rows[0]?.found) return []
-    const table = `${pg.escapeIdentifier(this.#schema)}.${TABLE}`
+    const table = `${loadPg().escapeIdentifier(this.#schema)}.${TABLE}`
     const result = await this.#pool.query<{ name: string }>(`SELECT name FROM ${table}`)
 
     return result.rows.map((row) => row.name)
   }
 
   async #run(direction: 'up' | 'down', count: number): Promise<MigrationResult> {
+    // Loaded here: only migrations need it, and it is the heaviest dependency.
+    const { runner } = await import('node-pg-migrate')
     const client = await this.#pool.connect()
 
     try {

@@ -51,7 +51,7 @@ export class SqliteEngine implements Engine {
   }
 
   query<Row>(statement: Sql): Promise<Row[]> {
-    return Promise.resolve(allRows<Row>(this.#readerConnection(), statement))
+    return settle(() => allRows<Row>(this.#readerConnection(), statement))
   }
 
   run(statement: Sql): Promise<RunResult> {
@@ -70,9 +70,7 @@ export class SqliteEngine implements Engine {
   }
 
   ping(): Promise<void> {
-    this.#readerConnection().prepare('SELECT 1').get()
-
-    return Promise.resolve()
+    return settle(() => void this.#readerConnection().prepare('SELECT 1').get())
   }
 
   async stop(): Promise<void> {
@@ -86,8 +84,8 @@ export class SqliteEngine implements Engine {
   async #runTransaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
     const db = this.#writerConnection()
     const tx: Executor = {
-      query: <Row>(statement: Sql) => Promise.resolve(allRows<Row>(db, statement)),
-      run: (statement: Sql) => Promise.resolve(runStatement(db, statement)),
+      query: <Row>(statement: Sql) => settle(() => allRows<Row>(db, statement)),
+      run: (statement: Sql) => settle(() => runStatement(db, statement)),
     }
 
     db.exec('BEGIN IMMEDIATE')
@@ -110,6 +108,11 @@ export class SqliteEngine implements Engine {
     if (!this.#reader) throw new Error('SQLite engine is not started')
     return this.#reader
   }
+}
+
+/** better-sqlite3 throws synchronously; a Promise API must reject instead. */
+function settle<T>(work: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(work()))
 }
 
 function openConnection(path: string): Connection {

@@ -31,9 +31,11 @@ export function referenceSearch(
     if (!row.active || (lists && !lists.includes(row.list))) continue
     const distance = referenceDistance(metric, query, row.vector)
     if (distance > threshold) continue
-    const match = { ...row, distance }
-    const held = best.get(row.personId)
-    if (!held || byDistanceThenId(match, held) < 0) best.set(row.personId, match)
+
+    const { encodingId, personId, list } = row
+    const match = { encodingId, personId, list, distance }
+    const held = best.get(personId)
+    if (!held || byDistanceThenId(match, held) < 0) best.set(personId, match)
   }
 
   return [...best.values()]
