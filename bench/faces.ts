@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 import Database from 'better-sqlite3'
-import * as sqliteVec from 'sqlite-vec'
+import * as sqliteVecExtension from 'sqlite-vec'
 
 import {
   type DistanceKernel,
@@ -42,6 +42,7 @@ interface CaseResult extends FacesCase {
   jsKernel: number[]
   naive: number[]
   sqliteVec: number[]
+  indexAlongside: number[]
   memoryBytes: number
   checked: number
   exact: boolean
@@ -126,7 +127,7 @@ function runCase(
     floor,
     jsKernel: timeJsKernel(model, data, checked),
     naive,
-    sqliteVec: timeSqliteVec(facesCase, data, timed.slice(0, counts.sqliteVec)),
+    ...timeSqliteVec(facesCase, data, timed.slice(0, counts.sqliteVec), search),
     memoryBytes,
     checked: checked.length,
     exact,
@@ -144,9 +145,18 @@ function timeJsKernel(model: ModelSpec, data: NaiveRow[], queries: Float32Array[
   return timeEach(queries, (q) => index.search(model, q, { topK: TOP_K }))
 }
 
-function timeSqliteVec(facesCase: FacesCase, data: NaiveRow[], queries: Float32Array[]) {
+/**
+ * sqlite-vec's vec0 brute force on the same rows. Its queries alternate with the
+ * index's, so the ratio of the two compares runs that saw the same machine noise.
+ */
+function timeSqliteVec(
+  facesCase: FacesCase,
+  data: NaiveRow[],
+  queries: Float32Array[],
+  search: (query: Float32Array) => unknown,
+): { sqliteVec: number[]; indexAlongside: number[] } {
   const db = new Database(':memory:')
-  sqliteVec.load(db)
+  sqliteVecExtension.load(db)
   const metric = facesCase.metric === 'cosine' ? ' distance_metric=cosine' : ''
   db.exec(`CREATE VIRTUAL TABLE v USING vec0(embedding float[${facesCase.dim}]${metric})`)
 
@@ -155,15 +165,21 @@ function timeSqliteVec(facesCase: FacesCase, data: NaiveRow[], queries: Float32A
     for (const row of data) insert.run(BigInt(row.encodingId), asBlob(row.vector))
   })()
   const select = db.prepare(
-    `SELECT rowid, distance FROM v WHERE embedding MATCH ? ORDER BY distance LIMIT ${TOP_K}`,
+    'SELECT rowid, distance FROM v WHERE embedding MATCH ? ' +
+      `ORDER BY distance LIMIT ${TOP_K}`,
   )
 
   for (const query of queries.slice(0, 5)) select.all(asBlob(query))
   collectGarbage()
-  const times = timeEach(queries, (q) => select.all(asBlob(q)))
+  const sqliteVec: number[] = []
+  const indexAlongside: number[] = []
+  for (const query of queries) {
+    sqliteVec.push(...timeEach([query], (q) => select.all(asBlob(q))))
+    indexAlongside.push(...timeEach([query], search))
+  }
   db.close()
 
-  return times
+  return { sqliteVec, indexAlongside }
 }
 
 function asBlob(vector: Float32Array): Buffer {
@@ -175,6 +191,7 @@ function latencyTable(results: CaseResult[]): BenchTable {
     const index = percentile(r.index, 50)
     const floor = percentile(r.floor, 50)
     const sqliteVec = percentile(r.sqliteVec, 50)
+    const alongside = percentile(r.indexAlongside, 50)
 
     return [
       r.rows,
@@ -188,9 +205,10 @@ function latencyTable(results: CaseResult[]): BenchTable {
       percentile(r.jsKernel, 50),
       percentile(r.naive, 50),
       sqliteVec,
-      ratio(sqliteVec, index),
+      ratio(sqliteVec, alongside),
     ]
   })
+  const first = results[0]
 
   return {
     title: `Face index: exact top-${TOP_K} persons, latency in ms`,
@@ -210,11 +228,12 @@ function latencyTable(results: CaseResult[]): BenchTable {
     ],
     rows,
     notes: [
-      `index: ${results[0]?.kernel ?? '?'} kernel, ${results[0]?.index.length ?? 0} timed queries`,
+      `index: ${first?.kernel ?? '?'} kernel, ${first?.index.length ?? 0} timed queries`,
       'floor: one SIMD pass summing the same matrix (bytes read, no other work)',
       'js kernel: the same index on the fallback kernel (no WebAssembly SIMD)',
       'naive: a Float32Array per row, plain loop, full sort (float64 reference)',
-      'sqlite-vec: vec0 brute-force KNN, LIMIT 5 rows (not per person)',
+      'sqlite-vec: vec0 brute-force KNN, LIMIT 5 rows (not per person); the ratio is',
+      '  against index searches timed alternately with it, query by query',
       ...targetNotes(results),
     ],
   }
@@ -265,10 +284,11 @@ function targetNotes(results: CaseResult[]): string[] {
   const smallP50 = percentile(small.index, 50)
   const speedups = results
     .filter((r) => r.rows === 100_000)
-    .map((r) => ratio(percentile(r.sqliteVec, 50), percentile(r.index, 50)))
+    .map((r) => ratio(percentile(r.sqliteVec, 50), percentile(r.indexAlongside, 50)))
 
   return [
-    `target 100k×128 index/floor ≤ 1.4: ${verdict(floorRatio <= 1.4)} (${floorRatio.toFixed(2)})`,
+    `target 100k×128 index/floor ≤ 1.4: ${verdict(floorRatio <= 1.4)}` +
+      ` (${floorRatio.toFixed(2)})`,
     `target 10k×128 p50 < 0.5 ms: ${verdict(smallP50 < 0.5)} (${smallP50.toFixed(3)})`,
     `target ≥ 4× sqlite-vec at 100k: ${verdict(speedups.every((s) => s >= 4))}` +
       ` (${speedups.map((s) => s.toFixed(1)).join(', ')})`,

@@ -7,7 +7,10 @@ import { Worker } from 'node:worker_threads'
 import mqtt from 'mqtt'
 import { App } from '../src/app/app.js'
 import { loadConfig, type Config } from '../src/config/load-config.js'
-import { mapFrigateEvent, type FrigateEventMessage } from '../src/ingest/mappers/frigate-event-mapper.js'
+import {
+  mapFrigateEvent,
+  type FrigateEventMessage,
+} from '../src/ingest/mappers/frigate-event-mapper.js'
 import { createLogger } from '../src/log/logger.js'
 import { openEngine } from '../src/storage/open-engine.js'
 import { createRepositories } from '../src/storage/repositories/repositories.js'
@@ -30,6 +33,7 @@ interface Consumer {
 }
 
 const WINDOW = 800
+const RUNS = 3
 
 export async function runIngestBench(options: IngestBenchOptions): Promise<BenchTable[]> {
   const { mqttUrl, messages } = options
@@ -40,20 +44,34 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Bench
     return result.perSecond
   }
 
-  const bare = await rate('bare MQTT.js subscriber (receive only)', bareSubscriber(mqttUrl))
+  const bare = await rate(
+    'bare MQTT.js subscriber (receive only)',
+    bareSubscriber(mqttUrl),
+  )
   await rate('service, SQLite', serviceConsumer(mqttUrl, sqliteStorage()))
   if (options.postgresUrl) {
-    await rate('service, PostgreSQL', serviceConsumer(mqttUrl, postgresStorage(options.postgresUrl)))
+    await rate(
+      'service, PostgreSQL',
+      serviceConsumer(mqttUrl, postgresStorage(options.postgresUrl)),
+    )
   }
   const baselineCount = Math.min(messages, 10_000)
   const baseline = await throughput(mqttUrl, baselineCount, perEventCommit(mqttUrl))
-  rows.push(['per-event commit, SQLite (baseline)', baselineCount, baseline.seconds, baseline.perSecond])
+  rows.push([
+    'per-event commit, SQLite (baseline)',
+    baselineCount,
+    baseline.seconds,
+    baseline.perSecond,
+  ])
 
   const throughputTable: BenchTable = {
     title: 'Ingest throughput (Frigate events, QoS 1, through the broker)',
     columns: ['consumer', 'messages', 'seconds', 'msg/s', 'vs bare'],
     rows: rows.map((row) => [...row, `${((row[3] as number) / bare).toFixed(2)}x`]),
-    notes: [`broker ${mqttUrl}; publisher in its own thread, at most ${WINDOW} ahead`],
+    notes: [
+      `broker ${mqttUrl}; publisher in its own thread, at most ${WINDOW} messages ahead`,
+      `median of ${RUNS} runs; the baseline is one run of up to 10,000 messages`,
+    ],
   }
 
   return [throughputTable, await latencyAndMemory(options)]
@@ -66,7 +84,13 @@ async function throughput(
 ): Promise<{ seconds: number; perSecond: number }> {
   const topic = `bench-${randomBytes(4).toString('hex')}/events`
   const consumer = await make(topic)
-  const job: PublisherJob = { url: mqttUrl, topic, count, runId: randomBytes(3).toString('hex'), window: WINDOW }
+  const job: PublisherJob = {
+    url: mqttUrl,
+    topic,
+    count,
+    runId: randomBytes(3).toString('hex'),
+    window: WINDOW,
+  }
   const worker = startPublisher(job)
   let started = performance.now()
   worker.once('message', () => (started = performance.now()))
@@ -126,13 +150,20 @@ function postgresStorage(url: string): StorageChoice {
     cleanup: async (settings) => {
       const engine = openEngine({ url, poolSize: 1, schema: 'public' })
       await engine.start()
-      await engine.run(sql`DROP SCHEMA IF EXISTS ${raw(settings.schema ?? 'missing')} CASCADE`)
+      await engine.run(
+        sql`DROP SCHEMA IF EXISTS ${raw(settings.schema ?? 'missing')} CASCADE`,
+      )
       await engine.stop()
     },
   }
 }
 
-function benchConfig(mqttUrl: string, topic: string, storage: Partial<Config['storage']>, dir: string) {
+function benchConfig(
+  mqttUrl: string,
+  topic: string,
+  storage: Partial<Config['storage']>,
+  dir: string,
+) {
   return loadConfig({
     skipDefaultFile: true,
     env: {},
@@ -188,7 +219,11 @@ function serviceConsumer(mqttUrl: string, storage: StorageChoice) {
 function perEventCommit(url: string) {
   return async (topic: string): Promise<Consumer> => {
     const storage = sqliteStorage()
-    const engine = openEngine({ url: storage.settings().url ?? '', poolSize: 1, schema: 'public' })
+    const engine = openEngine({
+      url: storage.settings().url ?? '',
+      poolSize: 1,
+      schema: 'public',
+    })
     await engine.start()
     await engine.migrator.up()
     const repos = createRepositories(engine)
@@ -201,14 +236,16 @@ function perEventCommit(url: string) {
       const message: unknown = JSON.parse(packet.payload.toString())
       schemas.validate('ingest/frigate-event.schema.json', message)
       const record = mapFrigateEvent(message as FrigateEventMessage, Date.now() / 1000)
-      engine.transaction((tx) => repos.events.upsert(tx, [record])).then(
-        () => {
-          done++
-          onDone()
-          callback()
-        },
-        (error: Error) => callback(error),
-      )
+      engine
+        .transaction((tx) => repos.events.upsert(tx, [record]))
+        .then(
+          () => {
+            done++
+            onDone()
+            callback()
+          },
+          (error: Error) => callback(error),
+        )
     }
     await client.subscribeAsync(topic, { qos: 1 })
 
@@ -233,7 +270,7 @@ function perEventCommit(url: string) {
  * The service as users run it (a child process, SQLite): publish-to-queryable
  * latency at 1k msg/s, and the process's peak resident memory.
  */
-async function latencyAndMemory(options: IngestBenchOptions): Promise<BenchTable> {
+export async function latencyAndMemory(options: IngestBenchOptions): Promise<BenchTable> {
   const dir = mkdtempSync(join(tmpdir(), 'doorbell-bench-child-'))
   const base = `bench-${randomBytes(4).toString('hex')}`
   const frigatePrefix = `${base}-frigate`
@@ -247,9 +284,13 @@ async function latencyAndMemory(options: IngestBenchOptions): Promise<BenchTable
       `log: { level: warn }`,
     ].join('\n'),
   )
-  const child = spawn(process.execPath, ['dist/cli/main.js', '--config', join(dir, 'config.yaml'), 'start'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [...startFlags(), 'dist/cli/main.js', '--config', join(dir, 'config.yaml'), 'start'],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  )
   await waitForOnline(options.mqttUrl, `${base}/available`)
 
   const count = options.latencyMessages
@@ -276,15 +317,30 @@ async function latencyAndMemory(options: IngestBenchOptions): Promise<BenchTable
   rmSync(dir, { recursive: true, force: true })
 
   return {
-    title: 'Publish-to-queryable latency at 1k msg/s, and memory (service as a child process, SQLite)',
+    title:
+      'Publish-to-queryable latency at 1k msg/s, and memory (service as a child process, SQLite)',
     columns: ['messages', 'p50 ms', 'p99 ms', 'max ms', 'peak RSS MB'],
-    rows: [[count, percentile(latencies, 50), percentile(latencies, 99), Math.max(...latencies), peakRss / 1024]],
-    notes: ['latency: publish call to the row being readable from a separate SQLite connection (polled every 2 ms)'],
+    rows: [
+      [
+        count,
+        percentile(latencies, 50),
+        percentile(latencies, 99),
+        Math.max(...latencies),
+        peakRss / 1024,
+      ],
+    ],
+    notes: [
+      'latency: publish call to the row being readable from a separate SQLite connection (polled every 2 ms)',
+    ],
   }
 }
 
 /** Reads the events table from its own connection, as a query would, until all are seen. */
-async function pollVisibility(dbPath: string, sentAt: number[], count: number): Promise<number[]> {
+async function pollVisibility(
+  dbPath: string,
+  sentAt: number[],
+  count: number,
+): Promise<number[]> {
   const { default: Database } = await import('better-sqlite3')
   const db = new Database(dbPath, { readonly: true })
   const applied = db.prepare('SELECT last_seq FROM ingest_offsets')
@@ -303,6 +359,16 @@ async function pollVisibility(dbPath: string, sentAt: number[], count: number): 
   db.close()
 
   return latencies
+}
+
+/** The node flags of `npm start`, so the child runs as users run the service. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    scripts: { start: string }
+  }
+  const words = pkg.scripts.start.split(/\s+/)
+
+  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'))
 }
 
 function readPeakRss(pid: number): number {

@@ -8,9 +8,12 @@ import { formatTable, type BenchTable } from './table.js'
  * BENCH_DATABASE_URL pick the broker and PostgreSQL.
  */
 const quick = process.argv.includes('--quick')
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
 const mqttUrl = process.env.BENCH_MQTT_URL ?? 'mqtt://127.0.0.1:1883'
-const postgresUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const postgresUrl =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 async function main(): Promise<void> {
   const tables: BenchTable[] = []
@@ -23,7 +26,9 @@ async function main(): Promise<void> {
   if (!only || only === 'ingest') {
     const broker = new URL(mqttUrl)
     if (!(await isListening(broker.hostname, Number(broker.port || 1883)))) {
-      throw new Error(`the ingest benchmark needs a broker at ${mqttUrl} (BENCH_MQTT_URL)`)
+      throw new Error(
+        `the ingest benchmark needs a broker at ${mqttUrl} (BENCH_MQTT_URL)`,
+      )
     }
     print(
       await runIngestBench({
@@ -33,6 +38,13 @@ async function main(): Promise<void> {
         latencyMessages: quick ? 2_000 : 10_000,
       }),
     )
+  }
+  if (only === 'latency') {
+    const { latencyAndMemory } = await import('./ingest.js')
+    const options = { mqttUrl, postgresUrl: null, messages: 0 }
+    print([
+      await latencyAndMemory({ ...options, latencyMessages: quick ? 2_000 : 10_000 }),
+    ])
   }
   if (!only || only === 'faces') {
     const { runFacesBench } = await import('./faces.js')

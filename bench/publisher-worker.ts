@@ -35,7 +35,8 @@ let published = 0
 let outstanding = 0
 
 for (const message of frigateTraffic(job.count, job.runId)) {
-  while (published - consumed >= job.window || outstanding >= MAX_OUTSTANDING) await sleep(1)
+  while (published - consumed >= job.window || outstanding >= MAX_OUTSTANDING)
+    await sleep(1)
   if (job.ratePerSecond) {
     const wait = started + (published * 1000) / job.ratePerSecond - performance.now()
     if (wait > 0) await sleep(wait)

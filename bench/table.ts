@@ -16,7 +16,13 @@ export function formatTable(table: BenchTable): string {
   const rule = '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|'
   const notes = (table.notes ?? []).map((note) => `  ${note}`)
 
-  return [`\n## ${table.title}\n`, line(table.columns), rule, ...cells.slice(1).map(line), ...notes].join('\n')
+  return [
+    `\n## ${table.title}\n`,
+    line(table.columns),
+    rule,
+    ...cells.slice(1).map(line),
+    ...notes,
+  ].join('\n')
 }
 
 function formatCell(cell: string | number): string {

@@ -23,7 +23,11 @@ export function* frigateTraffic(count: number, runId: string): Generator<Traffic
     const label = LABELS[object % LABELS.length] ?? 'person'
     const start = 1_718_987_000 + object * 7
 
-    for (let state = 0; state < statesPerObject && produced < count; state++, produced++) {
+    for (
+      let state = 0;
+      state < statesPerObject && produced < count;
+      state++, produced++
+    ) {
       const type = state === 0 ? 'new' : state === statesPerObject - 1 ? 'end' : 'update'
       const after = {
         id,
@@ -32,7 +36,8 @@ export function* frigateTraffic(count: number, runId: string): Generator<Traffic
         frame_time: start + state * 1.5,
         start_time: start,
         end_time: type === 'end' ? start + state * 1.5 : null,
-        sub_label: label === 'person' && object % 7 === 0 ? [PEOPLE[object % 3], 0.92] : null,
+        sub_label:
+          label === 'person' && object % 7 === 0 ? [PEOPLE[object % 3], 0.92] : null,
         top_score: 0.7 + (object % 30) / 100,
         score: 0.65 + (state % 5) / 20,
         false_positive: false,
@@ -49,7 +54,12 @@ export function* frigateTraffic(count: number, runId: string): Generator<Traffic
         has_snapshot: state > 0,
         attributes: label === 'person' ? { face: 0.81 } : {},
         current_attributes: [],
-        snapshot: { frame_time: start + state, box: [120, 80, 260, 400], area: 44800, score: 0.8 },
+        snapshot: {
+          frame_time: start + state,
+          box: [120, 80, 260, 400],
+          area: 44800,
+          score: 0.8,
+        },
         active: type !== 'end',
         max_severity: label === 'person' ? 'alert' : 'detection',
       }

@@ -13,8 +13,9 @@ Settings are layered: \`config/default.yaml\`, then the file given with
 problem at once and exits non-zero.
 
 Each setting's environment variable is \`DOORBELL_STORAGE_\` followed by its
-section and key in upper snake case. Values are read as YAML scalars, so
-\`5\`, \`true\`, \`null\` and \`[a, b]\` keep their types.
+section and key in upper snake case. A setting that takes text gets the value
+exactly as written (a password of digits stays text); other values are read as
+YAML, so \`5\`, \`true\`, \`null\` and \`[a, b]\` keep their types.
 
 \`\`\`yaml
 # /etc/doorbell-storage.yaml
@@ -47,8 +48,12 @@ export function renderConfigDocs() {
     parts.push('| setting | default | variable | meaning |')
     parts.push('|---|---|---|---|')
     for (const [key, leaf] of Object.entries(node.properties)) {
-      const type = leaf.enum ? leaf.enum.map((v) => JSON.stringify(v)).join(' \\| ') : leaf.type
-      const meaning = [leaf.description, `(${[type].flat().join(' or ')})`].filter(Boolean)
+      const type = leaf.enum
+        ? leaf.enum.map((v) => JSON.stringify(v)).join(' \\| ')
+        : leaf.type
+      const meaning = [leaf.description, `(${[type].flat().join(' or ')})`].filter(
+        Boolean,
+      )
       parts.push(
         `| \`${section}.${key}\` | ${show(leaf.default)} | \`${envName([section, key])}\` | ${meaning.join(' ')} |`,
       )

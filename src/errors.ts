@@ -16,7 +16,12 @@ export class AppError extends Error {
 export class StartupError extends AppError {
   readonly hint: string
 
-  constructor(code: string, message: string, hint: string, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    hint: string,
+    options?: { cause?: unknown },
+  ) {
     super(code, message, options)
     this.hint = hint
   }

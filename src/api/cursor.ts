@@ -27,6 +27,10 @@ export function decodeCursor(cursor: string, tag: string, arity: number): unknow
   return parsed.slice(1) as unknown[]
 }
 
-export function pageLimit(requested: unknown, defaultLimit: number, maxLimit: number): number {
+export function pageLimit(
+  requested: unknown,
+  defaultLimit: number,
+  maxLimit: number,
+): number {
   return Math.min(typeof requested === 'number' ? requested : defaultLimit, maxLimit)
 }

@@ -44,14 +44,21 @@ export class RequestRouter {
 
   constructor(options: RequestRouterOptions) {
     this.#o = options
-    this.#allowedPrefixes = [`${options.baseTopic}/response/`, ...options.responseTopicPrefixes]
+    this.#allowedPrefixes = [
+      `${options.baseTopic}/response/`,
+      ...options.responseTopicPrefixes,
+    ]
   }
 
   get ops(): string[] {
     return Object.keys(this.#o.handlers)
   }
 
-  async handle(op: string, payload: Buffer, properties: RequestProperties = {}): Promise<Reply> {
+  async handle(
+    op: string,
+    payload: Buffer,
+    properties: RequestProperties = {},
+  ): Promise<Reply> {
     const started = performance.now()
     let transaction: string | number | undefined
     let envelope: Envelope
@@ -90,7 +97,10 @@ export class RequestRouter {
     try {
       request = JSON.parse(text)
     } catch (error) {
-      throw new RequestError('INVALID_JSON', `request is not valid JSON: ${errorMessage(error)}`)
+      throw new RequestError(
+        'INVALID_JSON',
+        `request is not valid JSON: ${errorMessage(error)}`,
+      )
     }
     if (typeof request !== 'object' || request === null || Array.isArray(request)) {
       throw new RequestError('INVALID_REQUEST', 'request must be a JSON object')
@@ -102,14 +112,19 @@ export class RequestRouter {
   async #dispatch(op: string, request: Record<string, unknown>): Promise<unknown> {
     const handler = this.#o.handlers[op]
     if (!handler) {
-      throw new RequestError('UNKNOWN_OP', `unknown op ${op}; known: ${this.ops.join(', ')}`)
+      throw new RequestError(
+        'UNKNOWN_OP',
+        `unknown op ${op}; known: ${this.ops.join(', ')}`,
+      )
     }
 
     const result = this.#o.schemas.validate(requestSchemaId(op), request)
     if (!result.ok) {
       const first = result.problems[0]
       const field = first?.path.split('/').filter(Boolean).join('.') || undefined
-      const message = result.problems.map((p) => `${p.path.slice(1) || 'request'} ${p.message}`)
+      const message = result.problems.map(
+        (p) => `${p.path.slice(1) || 'request'} ${p.message}`,
+      )
       throw new RequestError('INVALID_REQUEST', message.join('; '), field)
     }
 
@@ -127,7 +142,10 @@ export class RequestRouter {
   }
 
   #allowed(topic: string): boolean {
-    return !/[#+]/.test(topic) && this.#allowedPrefixes.some((prefix) => topic.startsWith(prefix))
+    return (
+      !/[#+]/.test(topic) &&
+      this.#allowedPrefixes.some((prefix) => topic.startsWith(prefix))
+    )
   }
 
   #replyTopic(op: string, responseTopic: string | undefined): string {

@@ -7,6 +7,8 @@ import { RequestRouter } from '../api/request-router.js'
 import type { Config } from '../config/load-config.js'
 import { errorMessage } from '../errors.js'
 import { Applier } from '../ingest/applier.js'
+import { DirectBatchWriter, type BatchWriter } from '../ingest/batch-writer.js'
+import { WorkerBatchWriter } from '../ingest/worker-batch-writer.js'
 import { Inbox, type InboxEntry } from '../ingest/inbox.js'
 import { IngestHandler } from '../ingest/ingest-handler.js'
 import { TopicRouter } from '../ingest/topic-router.js'
@@ -17,7 +19,7 @@ import { checkHealth } from '../ops/health.js'
 import { PACKAGE_ROOT } from '../paths.js'
 import type { Engine } from '../storage/engine.js'
 import { openEngine } from '../storage/open-engine.js'
-import { createRepositories } from '../storage/repositories/repositories.js'
+import { createRepositories, type Repositories } from '../storage/repositories/repositories.js'
 import { SchemaRegistry } from '../validation/schema-registry.js'
 import { resolveBroker } from './resolve-broker.js'
 
@@ -80,17 +82,18 @@ export class App {
     this.#stops.push(() => engine.stop())
     const migrations = await engine.migrator.up()
     const kind = engine.capabilities.kind
-    if (migrations.ran.length > 0) logger.info({ ran: migrations.ran, engine: kind }, 'migrated')
+    if (migrations.ran.length > 0)
+      logger.info({ ran: migrations.ran, engine: kind }, 'migrated')
     const repos = createRepositories(engine)
 
     const inbox = new Inbox(config.ingest.inboxPath)
     inbox.start()
     this.#stops.push(() => inbox.stop())
 
+    const writer = await this.#batchWriter(engine, repos)
     const applier = new Applier({
       inbox,
-      engine,
-      repos,
+      writer,
       batchSize: config.ingest.batchSize,
       flushIntervalMs: config.ingest.flushIntervalMs,
       retryMaxMs: config.ingest.retryMaxMs,
@@ -116,7 +119,10 @@ export class App {
       logger: logger.child({ module: 'ingest' }),
     })
     const brokerStats = emptyBrokerStats()
-    const limits = { defaultLimit: config.api.defaultLimit, maxLimit: config.api.maxLimit }
+    const limits = {
+      defaultLimit: config.api.defaultLimit,
+      maxLimit: config.api.maxLimit,
+    }
     const requests = new RequestRouter({
       schemas,
       baseTopic: config.mqtt.baseTopic,
@@ -148,7 +154,10 @@ export class App {
         case 'stream':
         case 'unknown-ingest': {
           const stream = route.kind === 'stream' ? route.stream : undefined
-          return this.#acceptDurably(() => ingest.accept(packet.topic, stream, payload), applier)
+          return this.#acceptDurably(
+            () => ingest.accept(packet.topic, stream, payload),
+            applier,
+          )
         }
         case 'request':
           void this.#answer(requests, route.op, packet)
@@ -174,7 +183,21 @@ export class App {
     await mqtt.start()
     this.#stops.push(() => mqtt.stop())
 
-    logger.info({ engine: kind, broker: broker.kind, mqtt: mqtt.protocolVersion }, 'started')
+    logger.info(
+      { engine: kind, broker: broker.kind, mqtt: mqtt.protocolVersion },
+      'started',
+    )
+  }
+
+  /** Where the applier's batches are written: see Capabilities.blockingWrites. */
+  async #batchWriter(engine: Engine, repos: Repositories): Promise<BatchWriter> {
+    const writer = engine.capabilities.blockingWrites
+      ? new WorkerBatchWriter(this.#options.config.storage)
+      : new DirectBatchWriter(engine, repos)
+    await writer.start()
+    this.#stops.push(() => writer.stop())
+
+    return writer
   }
 
   /**
@@ -187,13 +210,20 @@ export class App {
         accept()
         return await applier.waitForRoom()
       } catch (error) {
-        this.#options.logger.error({ err: errorMessage(error) }, 'inbox append failed; retrying')
+        this.#options.logger.error(
+          { err: errorMessage(error) },
+          'inbox append failed; retrying',
+        )
         await new Promise((resolve) => setTimeout(resolve, APPEND_RETRY_MS))
       }
     }
   }
 
-  async #answer(requests: RequestRouter, op: string, packet: IPublishPacket): Promise<void> {
+  async #answer(
+    requests: RequestRouter,
+    op: string,
+    packet: IPublishPacket,
+  ): Promise<void> {
     const props = packet.properties
     const reply = await requests.handle(op, packet.payload as Buffer, {
       responseTopic: props?.responseTopic,
@@ -206,9 +236,14 @@ export class App {
       reply.correlationData && mqtt.protocolVersion === 5
         ? { correlationData: reply.correlationData }
         : undefined
-    await mqtt.publish(reply.topic, reply.payload, { qos: 1, properties }).catch((error: unknown) => {
-      this.#options.logger.warn({ op, err: errorMessage(error) }, 'could not publish a response')
-    })
+    await mqtt
+      .publish(reply.topic, reply.payload, { qos: 1, properties })
+      .catch((error: unknown) => {
+        this.#options.logger.warn(
+          { op, err: errorMessage(error) },
+          'could not publish a response',
+        )
+      })
   }
 }
 

@@ -21,7 +21,10 @@ const LOCAL_HOST = '127.0.0.1'
  * An explicit mqtt.url is used as given. Without one, a broker already on
  * localhost:embeddedPort is used, else the embedded broker is started there.
  */
-export async function resolveBroker(settings: BrokerSettings, log: Logger): Promise<BrokerChoice> {
+export async function resolveBroker(
+  settings: BrokerSettings,
+  log: Logger,
+): Promise<BrokerChoice> {
   if (settings.url) {
     log.info({ url: redact(settings.url) }, 'using the configured MQTT broker')
     return { url: settings.url, kind: 'external' }
@@ -37,7 +40,12 @@ export async function resolveBroker(settings: BrokerSettings, log: Logger): Prom
   await embedded.start()
   log.info({ port: embedded.port }, 'no broker on localhost; started the embedded broker')
 
-  return { url: `mqtt://${LOCAL_HOST}:${embedded.port}`, kind: 'embedded', embedded, protocolVersion: 4 }
+  return {
+    url: `mqtt://${LOCAL_HOST}:${embedded.port}`,
+    kind: 'embedded',
+    embedded,
+    protocolVersion: 4,
+  }
 }
 
 function redact(url: string): string {

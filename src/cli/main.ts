@@ -7,7 +7,9 @@ import { createLogger } from '../log/logger.js'
 import { openEngine } from '../storage/open-engine.js'
 
 const program = new Command('doorbell-storage')
-  .description('Storage for a Frigate-style doorbell: MQTT in, SQLite or PostgreSQL underneath.')
+  .description(
+    'Storage for a Frigate-style doorbell: MQTT in, SQLite or PostgreSQL underneath.',
+  )
   .option('-c, --config <file>', 'YAML file layered over config/default.yaml')
 
 program
@@ -48,9 +50,14 @@ program
           console.log(`${m.applied ? 'applied' : 'pending'}  ${m.name}`)
         }
       } else {
-        const result = action === 'up' ? await engine.migrator.up() : await engine.migrator.down(count)
+        const result =
+          action === 'up' ? await engine.migrator.up() : await engine.migrator.down(count)
         const verb = action === 'up' ? 'applied' : 'undone'
-        console.log(result.ran.length ? result.ran.map((n) => `${verb}  ${n}`).join('\n') : 'nothing to do')
+        console.log(
+          result.ran.length
+            ? result.ran.map((n) => `${verb}  ${n}`).join('\n')
+            : 'nothing to do',
+        )
       }
     } finally {
       await engine.stop()
@@ -68,7 +75,8 @@ function parseAction(value: string): 'up' | 'down' | 'status' {
 
 function parseCount(value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number')
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a positive whole number')
 
   return n
 }

@@ -45,10 +45,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (options.file) layers.push(readYaml(options.file, problems))
 
   const env = envOverrides(schema, options.env ?? process.env)
-  problems.push(...env.unknown.map((name) => `${name}: no such setting`), ...env.unreadable)
+  problems.push(
+    ...env.unknown.map((name) => `${name}: no such setting`),
+    ...env.unreadable,
+  )
   layers.push(env.values, options.overrides ?? {})
 
-  const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer), {})
+  const merged = layers.reduce<Record<string, unknown>>(
+    (acc, layer) => deepMerge(acc, layer),
+    {},
+  )
   const result = registry.validate<Config>(SCHEMA_ID, merged)
   if (!result.ok) throw new ConfigError([...problems, ...result.problems.map(describe)])
   if (problems.length > 0) throw new ConfigError(problems)
@@ -78,13 +84,17 @@ function describe(problem: SchemaProblem): string {
   return `${where} ${problem.message}`
 }
 
-function deepMerge(base: Record<string, unknown>, layer: unknown): Record<string, unknown> {
+function deepMerge(
+  base: Record<string, unknown>,
+  layer: unknown,
+): Record<string, unknown> {
   if (!isPlainObject(layer)) return base
   const out: Record<string, unknown> = { ...base }
 
   for (const [key, value] of Object.entries(layer)) {
     const current = out[key]
-    out[key] = isPlainObject(value) && isPlainObject(current) ? deepMerge(current, value) : value
+    out[key] =
+      isPlainObject(value) && isPlainObject(current) ? deepMerge(current, value) : value
   }
 
   return out

@@ -116,7 +116,8 @@ function sumStep(i: number): string {
 }
 
 function scaledKey(): string {
-  return `(local.set $key (f32.neg (f32.mul (local.get $s) (f32.load (local.get $scales)))))
+  return `(local.set $key
+    (f32.neg (f32.mul (local.get $s) (f32.load (local.get $scales)))))
   (local.set $scales (i32.add (local.get $scales) (i32.const 4)))`
 }
 
@@ -127,5 +128,6 @@ function laneSum(): string {
     (f32x4.add (local.get $a2) (local.get $a3))))
   (local.set $s (f32.add
     (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
-    (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))`
+    (f32.add (f32x4.extract_lane 2 (local.get $v))
+      (f32x4.extract_lane 3 (local.get $v)))))`
 }

@@ -4,7 +4,7 @@ import { jsKernel } from './js-kernel.js'
 import { compileWasmKernel } from './wasm-kernel.js'
 
 export interface LoadFaceKernelOptions {
-  /** Force one kernel, e.g. 'js' to compare. Default: wasm-simd when the runtime has it. */
+  /** Force one kernel, e.g. 'js' to compare. Default: wasm-simd if the runtime has it. */
   kernel?: KernelName
 }
 

@@ -1,17 +1,12 @@
 import { errorMessage } from '../errors.js'
 import type { Logger } from '../log/logger.js'
-import type { Engine } from '../storage/engine.js'
-import type { DeadLetter } from '../storage/repositories/dead-letters-repository.js'
-import type { Repositories } from '../storage/repositories/repositories.js'
+import type { BatchWriter } from './batch-writer.js'
 import type { Inbox, InboxEntry } from './inbox.js'
-import { DEAD_LETTER_KIND } from './ingest-handler.js'
-import { STREAMS, isStreamKind } from './streams.js'
-import { emptyBatch, writeBatch, type WriteBatch } from './write-batch.js'
 
 export interface ApplierOptions {
   inbox: Inbox
-  engine: Engine
-  repos: Repositories
+  /** Where batches go: the database on this thread, or a writer thread. */
+  writer: BatchWriter
   batchSize: number
   flushIntervalMs: number
   retryMaxMs: number
@@ -63,12 +58,13 @@ export class Applier {
 
   /** Drops what the database already holds, then applies the rest. */
   async start(): Promise<void> {
-    const { inbox, repos, logger } = this.#o
+    const { inbox, writer, logger } = this.#o
 
-    this.#lastSeq = await repos.ingestOffsets.get(inbox.id)
+    this.#lastSeq = await writer.appliedThrough(inbox.id)
     inbox.resume(this.#lastSeq)
     this.#stopped = false
-    if (inbox.pending > 0) logger.info({ pending: inbox.pending }, 'applying inbox left from last run')
+    if (inbox.pending > 0)
+      logger.info({ pending: inbox.pending }, 'applying inbox left from last run')
     this.#kick()
     await this.#running
   }
@@ -124,7 +120,8 @@ export class Applier {
   async #drain(): Promise<void> {
     try {
       await this.#applyAvailable()
-      if (this.#failures > 0) this.#o.logger.info('database reachable again; inbox drained')
+      if (this.#failures > 0)
+        this.#o.logger.info('database reachable again; inbox drained')
       this.#failures = 0
       this.stats.lastError = null
     } catch (error) {
@@ -146,11 +143,11 @@ export class Applier {
     const started = performance.now()
 
     try {
-      await this.#commit(entries, collect(entries, this.#o.inbox))
+      await this.#commit(entries)
     } catch (error) {
       // Unreachable database: let the caller back off. Otherwise one entry is
       // poison; apply them one by one and dead-letter those the database refuses.
-      const reachable = await this.#o.engine.ping().then(
+      const reachable = await this.#o.writer.ping().then(
         () => true,
         () => false,
       )
@@ -165,30 +162,27 @@ export class Applier {
   }
 
   async #applyOneByOne(entries: InboxEntry[]): Promise<void> {
-    const inbox = this.#o.inbox
-    const inboxId = inbox.id
-
     for (const entry of entries) {
       try {
-        await this.#commit([entry], collect([entry], inbox))
+        await this.#commit([entry])
       } catch (error) {
-        const batch = emptyBatch()
         const reason = `the database refused it: ${errorMessage(error)}`
-        batch.deadLetters.push(toDeadLetter(entry, inboxId, reason))
         this.#o.logger.warn({ topic: entry.topic, reason }, 'entry dead-lettered')
-        await this.#commit([entry], batch)
+        await this.#commit([entry], reason)
       }
     }
   }
 
-  async #commit(entries: InboxEntry[], batch: WriteBatch): Promise<void> {
-    const { engine, repos, inbox } = this.#o
+  async #commit(entries: InboxEntry[], deadLetterReason?: string): Promise<void> {
+    const { writer, inbox } = this.#o
     const last = entries[entries.length - 1]
     if (!last) return
 
-    await engine.transaction(async (tx) => {
-      await writeBatch(tx, repos, batch)
-      await repos.ingestOffsets.set(tx, inbox.id, last.seq)
+    await writer.write({
+      inboxId: inbox.id,
+      entries,
+      deadLetterReason,
+      parsed: (seq) => inbox.parsed(seq),
     })
     inbox.removeThrough(last.seq)
     this.#lastSeq = last.seq
@@ -222,52 +216,4 @@ export class Applier {
     clearTimeout(this.#timer)
     this.#timer = undefined
   }
-}
-
-/** Maps inbox entries to writes; an entry its mapper rejects becomes a dead letter. */
-function collect(entries: readonly InboxEntry[], inbox: Inbox): WriteBatch {
-  const batch = emptyBatch()
-  const inboxId = inbox.id
-
-  for (const entry of entries) {
-    if (entry.kind === DEAD_LETTER_KIND || !isStreamKind(entry.kind)) {
-      const reason = entry.reason ?? `unknown inbox kind ${entry.kind}`
-      batch.deadLetters.push(toDeadLetter(entry, inboxId, reason))
-      continue
-    }
-
-    try {
-      const message = inbox.parsed(entry.seq) ?? (JSON.parse(entry.payload.toString('utf8')) as unknown)
-      STREAMS[entry.kind].collect(message, entry.receivedAt, batch)
-    } catch (error) {
-      const reason = `could not be mapped: ${errorMessage(error)}`
-      batch.deadLetters.push(toDeadLetter(entry, inboxId, reason))
-    }
-  }
-
-  return batch
-}
-
-function toDeadLetter(entry: InboxEntry, inboxId: string, reason: string): DeadLetter {
-  return {
-    messageKey: `${inboxId}:${entry.seq}`,
-    topic: entry.topic,
-    payload: entry.payload,
-    size: entry.size,
-    truncated: entry.payload.length < entry.size,
-    reason: escapeControls(reason),
-    receivedAt: entry.receivedAt,
-  }
-}
-
-/**
- * A reason can quote the payload (JSON.parse does), and PostgreSQL text
- * refuses NUL: control characters are kept as \uXXXX escapes.
- */
-function escapeControls(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    /[\u0000-\u001f\u007f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
 }

@@ -82,19 +82,23 @@ export class Inbox {
         size INTEGER NOT NULL,
         reason TEXT,
         received_at REAL NOT NULL)`)
-    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('inbox_id', ?)`).run(randomUUID())
+    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('inbox_id', ?)`).run(
+      randomUUID(),
+    )
 
     const meta = db.prepare(`SELECT value FROM meta WHERE key = 'inbox_id'`).get() as {
       value: string
     }
     this.#id = meta.value
-    const counts = db.prepare('SELECT count(*) AS n, max(seq) AS last FROM inbox').get() as {
+    const counts = db
+      .prepare('SELECT count(*) AS n, max(seq) AS last FROM inbox')
+      .get() as {
       n: number
       last: number | null
     }
-    const removed = db.prepare(`SELECT value FROM meta WHERE key = 'removed_through'`).get() as
-      | { value: string }
-      | undefined
+    const removed = db
+      .prepare(`SELECT value FROM meta WHERE key = 'removed_through'`)
+      .get() as { value: string } | undefined
     this.#pending = counts.n
     this.#nextSeq = Math.max(counts.last ?? 0, Number(removed?.value ?? 0)) + 1
     this.#insert = db.prepare(`INSERT INTO inbox
@@ -129,7 +133,8 @@ export class Inbox {
     this.#insert.run(seq, kind, topic, payload, size, reason, receivedAt)
     this.#nextSeq++
     this.#pending++
-    if (message !== undefined && this.#parsed.size < MAX_PARSED) this.#parsed.set(seq, message)
+    if (message !== undefined && this.#parsed.size < MAX_PARSED)
+      this.#parsed.set(seq, message)
 
     return seq
   }

@@ -41,7 +41,12 @@ export class IngestHandler {
     const entry: NewInboxEntry =
       'message' in verdict && stream
         ? { kind: stream, topic, payload, size: payload.length, reason: null, receivedAt }
-        : this.#deadLetter(topic, payload, 'reason' in verdict ? verdict.reason : '', receivedAt)
+        : this.#deadLetter(
+            topic,
+            payload,
+            'reason' in verdict ? verdict.reason : '',
+            receivedAt,
+          )
 
     this.#options.inbox.append(entry, 'message' in verdict ? verdict.message : undefined)
     this.counters.received++
@@ -69,20 +74,28 @@ export class IngestHandler {
     const { schemaId } = STREAMS[stream]
     const result = schemas.validate(schemaId, message)
     if (!result.ok) {
-      return { reason: `does not match ${schemaId}: ${describeProblems(result.problems)}` }
+      return {
+        reason: `does not match ${schemaId}: ${describeProblems(result.problems)}`,
+      }
     }
 
     return { message }
   }
 
-  #deadLetter(topic: string, payload: Buffer, reason: string, receivedAt: number): NewInboxEntry {
+  #deadLetter(
+    topic: string,
+    payload: Buffer,
+    reason: string,
+    receivedAt: number,
+  ): NewInboxEntry {
     const { maxPayloadBytes, logger } = this.#options
     logger.debug({ topic, reason }, 'dead letter')
 
     return {
       kind: DEAD_LETTER_KIND,
       topic,
-      payload: payload.length > maxPayloadBytes ? payload.subarray(0, maxPayloadBytes) : payload,
+      payload:
+        payload.length > maxPayloadBytes ? payload.subarray(0, maxPayloadBytes) : payload,
       size: payload.length,
       reason,
       receivedAt,

@@ -1,5 +1,8 @@
 import type { WriteBatch } from './write-batch.js'
-import { mapFrigateEvent, type FrigateEventMessage } from './mappers/frigate-event-mapper.js'
+import {
+  mapFrigateEvent,
+  type FrigateEventMessage,
+} from './mappers/frigate-event-mapper.js'
 import { mapNativeEvent, type NativeEventMessage } from './mappers/native-event-mapper.js'
 
 /** Every kind of ingested message; each has a schema and a mapper. */

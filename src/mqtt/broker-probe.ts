@@ -1,7 +1,11 @@
 import { connect } from 'node:net'
 
 /** Whether something accepts TCP connections at host:port. */
-export function isListening(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+export function isListening(
+  host: string,
+  port: number,
+  timeoutMs = 1000,
+): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port })
     const finish = (open: boolean): void => {

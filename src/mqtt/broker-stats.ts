@@ -7,7 +7,11 @@ export function emptyBrokerStats(): BrokerStats {
   return { dropped_total: null, dropped_1min: null }
 }
 
-export function recordBrokerStat(stats: BrokerStats, stat: BrokerStat, payload: Buffer): void {
+export function recordBrokerStat(
+  stats: BrokerStats,
+  stat: BrokerStat,
+  payload: Buffer,
+): void {
   const value = Number.parseFloat(payload.toString('utf8'))
   if (Number.isFinite(value)) stats[stat] = value
 }

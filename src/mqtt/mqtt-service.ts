@@ -69,7 +69,11 @@ export class MqttService {
     }
   }
 
-  async publish(topic: string, payload: string | Buffer, options: IClientPublishOptions = {}) {
+  async publish(
+    topic: string,
+    payload: string | Buffer,
+    options: IClientPublishOptions = {},
+  ) {
     const client = this.#client
     if (!client) throw new Error('MQTT service is not started')
 
@@ -116,13 +120,18 @@ export class MqttService {
           lastError = errorMessage(error) || String(code)
         }
       }
-      const timer = setTimeout(() => fail(unreachable(options, lastError)), options.connectTimeoutMs)
+      const timer = setTimeout(
+        () => fail(unreachable(options, lastError)),
+        options.connectTimeoutMs,
+      )
 
       client.on('error', onError)
       client.once('connect', () => {
         clearTimeout(timer)
         client.removeListener('error', onError)
-        client.on('error', (error) => this.#log.warn({ err: errorMessage(error) }, 'MQTT error'))
+        client.on('error', (error) =>
+          this.#log.warn({ err: errorMessage(error) }, 'MQTT error'),
+        )
         resolve(client)
       })
     })
@@ -142,8 +151,15 @@ export class MqttService {
       connectTimeout: Math.min(o.connectTimeoutMs, 30_000),
       resubscribe: false,
       properties:
-        protocolVersion === 5 ? { sessionExpiryInterval: o.sessionExpirySeconds } : undefined,
-      will: { topic: o.availabilityTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
+        protocolVersion === 5
+          ? { sessionExpiryInterval: o.sessionExpirySeconds }
+          : undefined,
+      will: {
+        topic: o.availabilityTopic,
+        payload: Buffer.from('offline'),
+        qos: 1,
+        retain: true,
+      },
     }
   }
 
@@ -154,9 +170,13 @@ export class MqttService {
 
     client
       .subscribeAsync(topics)
-      .then(() => client.publishAsync(availabilityTopic, 'online', { qos: 1, retain: true }))
+      .then(() =>
+        client.publishAsync(availabilityTopic, 'online', { qos: 1, retain: true }),
+      )
       .then(() => this.#log.info({ topics: subscriptions.length }, 'MQTT connected'))
-      .catch((error: unknown) => this.#log.error({ err: errorMessage(error) }, 'subscribe failed'))
+      .catch((error: unknown) =>
+        this.#log.error({ err: errorMessage(error) }, 'subscribe failed'),
+      )
   }
 
   #dispatch(packet: IPublishPacket, done: (error?: Error) => void): void {
@@ -165,7 +185,10 @@ export class MqttService {
     try {
       outcome = this.#options.onMessage(packet)
     } catch (error) {
-      this.#log.error({ err: errorMessage(error), topic: packet.topic }, 'message handler failed')
+      this.#log.error(
+        { err: errorMessage(error), topic: packet.topic },
+        'message handler failed',
+      )
       done()
       return
     }
@@ -177,7 +200,10 @@ export class MqttService {
     outcome.then(
       () => done(),
       (error: unknown) => {
-        this.#log.error({ err: errorMessage(error), topic: packet.topic }, 'message handler failed')
+        this.#log.error(
+          { err: errorMessage(error), topic: packet.topic },
+          'message handler failed',
+        )
         done()
       },
     )

@@ -36,7 +36,11 @@ export async function checkHealth(s: HealthSources) {
     version: s.version,
     uptime_s: Math.round((Date.now() - s.startedAt) / 1000),
     storage: { engine: s.engine.capabilities.kind, reachable, latency_ms: latency },
-    mqtt: { connected: s.mqtt.connected, broker: s.brokerKind, protocol_version: s.mqtt.protocolVersion },
+    mqtt: {
+      connected: s.mqtt.connected,
+      broker: s.brokerKind,
+      protocol_version: s.mqtt.protocolVersion,
+    },
     ingest: {
       received: s.ingest.received,
       applied: s.applier.applied,

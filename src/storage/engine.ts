@@ -6,6 +6,11 @@ export interface Capabilities {
   maxBindValues: number
   /** Engine's kind, for logs and health only. */
   kind: string
+  /**
+   * The driver blocks the calling thread, and another connection in another
+   * thread can share the database: bulk writes belong on a worker thread.
+   */
+  blockingWrites: boolean
 }
 
 export interface RunResult {

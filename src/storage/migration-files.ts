@@ -24,7 +24,9 @@ export function listMigrations(folder: string): MigrationFile[] {
       return {
         name,
         up: readFileSync(join(dir, file), 'utf8'),
-        down: files.includes(downFile) ? readFileSync(join(dir, downFile), 'utf8') : undefined,
+        down: files.includes(downFile)
+          ? readFileSync(join(dir, downFile), 'utf8')
+          : undefined,
       }
     })
 }

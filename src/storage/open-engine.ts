@@ -13,7 +13,11 @@ export function openEngine(settings: StorageSettings): Engine {
   const { url } = settings
 
   if (/^postgres(ql)?:\/\//.test(url)) {
-    return new PostgresEngine({ url, poolSize: settings.poolSize, schema: settings.schema })
+    return new PostgresEngine({
+      url,
+      poolSize: settings.poolSize,
+      schema: settings.schema,
+    })
   }
 
   return new SqliteEngine({ path: url.replace(/^sqlite:(\/\/)?/, '') })

@@ -13,7 +13,8 @@ export interface SchemaProblem {
   message: string
 }
 
-export type Validation<T> = { ok: true; value: T } | { ok: false; problems: SchemaProblem[] }
+export type Validation<T> =
+  { ok: true; value: T } | { ok: false; problems: SchemaProblem[] }
 
 /**
  * Every JSON Schema under schemas/, compiled once. Schemas are named by their

@@ -65,7 +65,10 @@ describeMatrix('bad requests through the broker', { engines: ['sqlite'] }, (env)
   })
 
   it('echoes the transaction in error responses', async function () {
-    const reply = await service().request('events/query', '{"limit": -1, "transaction": "t-9"}')
+    const reply = await service().request(
+      'events/query',
+      '{"limit": -1, "transaction": "t-9"}',
+    )
 
     expect(reply).to.include({ status: 'error', transaction: 't-9' })
   })

@@ -4,27 +4,21 @@ import { rmSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { App } from '../../src/app/app.js'
 import { createLogger } from '../../src/log/logger.js'
-import type { Engine } from '../../src/storage/engine.js'
 import { openEngine } from '../../src/storage/open-engine.js'
-import { sql } from '../../src/storage/sql.js'
-import { e2eNames, forgetService } from '../support/e2e-brokers.js'
-import { checkResponse } from '../support/e2e-contract.js'
+import { e2eNames, forgetService, type E2eBroker } from '../support/e2e-brokers.js'
+import { checkedRequest } from '../support/e2e-contract.js'
 import { describeMatrix, e2eConfig, tempDir } from '../support/e2e-service.js'
 import { TcpProxy } from '../support/e2e-tcp-proxy.js'
+import { countRows, storedEventIds } from '../support/e2e-rows.js'
 import { eventually } from '../support/e2e-wait.js'
 import { createTestDatabase } from '../support/engines.js'
 import { frigateMessage } from '../support/frigate.js'
-import { connectClient, request, type ResponseEnvelope } from '../support/mqtt-client.js'
+import { connectClient } from '../support/mqtt-client.js'
 
-interface Health {
-  status: string
-  problems: string[]
-  storage: { reachable: boolean }
-  ingest: { received: number; applied: number; pending: number; dead_lettered: number }
-}
+type Cleanup = () => Promise<void> | void
 
 describeMatrix('PostgreSQL outage', { engines: ['postgres'] }, (env) => {
-  const cleanups: (() => Promise<void> | void)[] = []
+  const cleanups: Cleanup[] = []
 
   afterEach(async function () {
     for (const step of cleanups.splice(0).reverse()) await step()
@@ -32,39 +26,17 @@ describeMatrix('PostgreSQL outage', { engines: ['postgres'] }, (env) => {
 
   it('buffers in the inbox while PostgreSQL is away and applies everything once after', async function () {
     this.timeout(30_000)
-    const { broker } = env()
-    const names = e2eNames()
-    const database = await createTestDatabase('postgres')
-    cleanups.push(() => database.drop())
-    const target = new URL(database.settings.url)
-    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
-    await proxy.start()
-    cleanups.push(() => proxy.stop())
-    const proxied = new URL(database.settings.url)
-    proxied.port = String(proxy.port)
-    const dir = tempDir()
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-    cleanups.push(() => forgetService(broker, names))
-    const storage = { ...database.settings, url: proxied.toString() }
-    const config = e2eConfig({ brokerUrl: broker.url, names, storage, dir })
-    const app = new App({ config, logger: createLogger('silent') })
-    cleanups.push(() => app.stop())
-    await app.start()
-    const direct = openEngine(database.settings)
-    await direct.start()
-    cleanups.push(() => direct.stop())
-    const client = await connectClient(broker.url)
-    cleanups.push(() => client.endAsync())
-    ;(client.stream as Socket).setNoDelay(true)
-    const ask = async (op: string, body = {}): Promise<ResponseEnvelope> =>
-      checkResponse(op, await request(client, op, body, { base: names.baseTopic }))
-    const health = async () => (await ask('health')).data as Health
+    const { proxy, direct, client, base, frigateEvents } = await startBehindProxy(
+      env().broker,
+      cleanups,
+    )
     const ids = Array.from({ length: 130 }, (_, i) => `${1_718_990_000 + i}.25-out${i}`)
     const publish = (from: number, to: number) =>
-      publishEvents(client, `${names.frigatePrefix}/events`, ids.slice(from, to))
+      publishEvents(client, frigateEvents, ids.slice(from, to))
+    const health = async () => (await checkedRequest(client, base, 'health')).data
 
     await publish(0, 40)
-    await eventually(async () => expect(await countEvents(direct)).to.equal(40))
+    await eventually(async () => expect(await countRows(direct, 'events')).to.equal(40))
     const during = publish(40, 100)
     await proxy.cut()
     await during
@@ -75,28 +47,68 @@ describeMatrix('PostgreSQL outage', { engines: ['postgres'] }, (env) => {
       expect(report.ingest.pending).to.be.at.least(30)
       return report
     })
-    const query = await ask('events/query')
+    const query = await checkedRequest(client, base, 'events/query')
 
     await proxy.restore()
-    await eventually(async () => expect(await countEvents(direct)).to.equal(130), {
-      timeoutMs: 10_000,
-    })
-    const stored = await direct.query<{ id: string }>(sql`SELECT id FROM events`)
-    const deadLetters = await direct.query<{ n: number }>(
-      sql`SELECT count(*) AS n FROM dead_letters`,
+    await eventually(
+      async () => expect(await countRows(direct, 'events')).to.equal(130),
+      {
+        timeoutMs: 10_000,
+      },
     )
+    const stored = await storedEventIds(direct)
     const up = await health()
 
     expect(down.status).to.equal('degraded')
     expect(down.storage.reachable).to.equal(false)
     expect(down.problems).to.include('database unreachable; messages wait in the inbox')
     expect(query.status).to.equal('error')
-    expect(stored.map((r) => r.id).sort()).to.deep.equal([...ids].sort())
-    expect(Number(deadLetters[0]?.n)).to.equal(0)
+    expect(stored).to.deep.equal([...ids].sort())
+    expect(await countRows(direct, 'dead_letters')).to.equal(0)
     expect(up).to.deep.include({ status: 'ok', problems: [] })
     expect(up.ingest).to.include({ received: 130, pending: 0, dead_lettered: 0 })
   })
 })
+
+/**
+ * The service in this process on a fresh PostgreSQL schema reached through a
+ * proxy; the test reads the same schema directly.
+ */
+async function startBehindProxy(broker: E2eBroker, cleanups: Cleanup[]) {
+  const names = e2eNames()
+  const database = await createTestDatabase('postgres')
+  cleanups.push(() => database.drop())
+  const target = new URL(database.settings.url)
+  const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+  await proxy.start()
+  cleanups.push(() => proxy.stop())
+  const dir = tempDir()
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  cleanups.push(() => forgetService(broker, names))
+
+  const proxied = new URL(database.settings.url)
+  proxied.port = String(proxy.port)
+  const storage = { ...database.settings, url: proxied.toString() }
+  const config = e2eConfig({ brokerUrl: broker.url, names, storage, dir })
+  const app = new App({ config, logger: createLogger('silent') })
+  cleanups.push(() => app.stop())
+  await app.start()
+
+  const direct = openEngine(database.settings)
+  await direct.start()
+  cleanups.push(() => direct.stop())
+  const client = await connectClient(broker.url)
+  cleanups.push(() => client.endAsync())
+  ;(client.stream as Socket).setNoDelay(true)
+
+  return {
+    proxy,
+    direct,
+    client,
+    base: names.baseTopic,
+    frigateEvents: `${names.frigatePrefix}/events`,
+  }
+}
 
 async function publishEvents(client: MqttClient, topic: string, ids: string[]) {
   await Promise.all(
@@ -105,10 +117,4 @@ async function publishEvents(client: MqttClient, topic: string, ids: string[]) {
       return client.publishAsync(topic, JSON.stringify(message), { qos: 1 })
     }),
   )
-}
-
-async function countEvents(engine: Engine): Promise<number> {
-  const rows = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM events`)
-
-  return Number(rows[0]?.n)
 }

@@ -1,21 +1,11 @@
 import { expect } from 'chai'
 import { ENGINE_NAMES } from '../support/engines.js'
+import type { WireDeadLetter } from '../support/e2e-contract.js'
 import { describeMatrix, useService } from '../support/e2e-service.js'
 import { eventually } from '../support/e2e-wait.js'
 import { frigateMessage } from '../support/frigate.js'
 
 const MAX_PAYLOAD_BYTES = 2048
-
-interface WireDeadLetter {
-  id: number
-  topic: string
-  reason: string
-  size: number
-  truncated: boolean
-  received_at: number
-  payload: string
-  payload_encoding: 'utf8' | 'base64'
-}
 
 describeMatrix('dead letters through the broker', { engines: ENGINE_NAMES }, (env) => {
   const service = useService(env, { ingest: { maxPayloadBytes: MAX_PAYLOAD_BYTES } })
@@ -26,7 +16,7 @@ describeMatrix('dead letters through the broker', { engines: ENGINE_NAMES }, (en
       const reply = await service().request('deadletters/query', filter)
       expect(reply.status, JSON.stringify(reply.error)).to.equal('ok')
       expect(reply.data.dead_letters).to.have.length(count)
-      return reply.data.dead_letters as WireDeadLetter[]
+      return reply.data.dead_letters
     })
   }
 
@@ -48,7 +38,10 @@ describeMatrix('dead letters through the broker', { engines: ENGINE_NAMES }, (en
 
   it('names the failing field when a Frigate event breaks the schema', async function () {
     const s = service()
-    const message = frigateMessage('new', 'bad-1', { frame_time: 'soon', camera: undefined })
+    const message = frigateMessage('new', 'bad-1', {
+      frame_time: 'soon',
+      camera: undefined,
+    })
 
     await s.publish(s.frigateEvents, JSON.stringify(message))
     const [letter] = await deadLetters(1)
@@ -91,7 +84,9 @@ describeMatrix('dead letters through the broker', { engines: ENGINE_NAMES }, (en
 
   it('returns binary garbage base64-encoded, byte for byte', async function () {
     const s = service()
-    const garbage = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x80, 0xc3, 0x28, 0xfe])
+    const garbage = Buffer.from([
+      0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x80, 0xc3, 0x28, 0xfe,
+    ])
 
     await s.publish(s.frigateEvents, garbage)
     const [letter] = await deadLetters(1)
@@ -133,7 +128,9 @@ describeMatrix('dead letters through the broker', { engines: ENGINE_NAMES }, (en
     })
     const health = await s.request('health')
 
-    expect(all.map((l) => l.id)).to.deep.equal([...all.map((l) => l.id)].sort((a, b) => b - a))
+    expect(all.map((l) => l.id)).to.deep.equal(
+      [...all.map((l) => l.id)].sort((a, b) => b - a),
+    )
     expect(byTopic[0]?.topic).to.equal(`${ingest}/whatever`)
     expect(event.data.id).to.equal('good-1')
     expect(health.data).to.deep.include({ status: 'ok', problems: [] })
@@ -151,7 +148,7 @@ describeMatrix('dead letters through the broker', { engines: ENGINE_NAMES }, (en
       cursor: first.data.next_cursor,
     })
     const payloads = [...first.data.dead_letters, ...second.data.dead_letters].map(
-      (l: WireDeadLetter) => l.payload,
+      (l) => l.payload,
     )
 
     expect(payloads).to.deep.equal(['bad 3', 'bad 2', 'bad 1'])

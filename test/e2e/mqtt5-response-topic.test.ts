@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import type { IPublishPacket, MqttClient } from 'mqtt'
 import { connectClient, type ResponseEnvelope } from '../support/mqtt-client.js'
+import { checkResponse } from '../support/e2e-contract.js'
 import { describeMatrix, useService } from '../support/e2e-service.js'
 import { eventually, sleep } from '../support/e2e-wait.js'
 
@@ -31,7 +32,11 @@ describeMatrix(
         received.push({ topic, envelope, correlation })
       })
       await client.subscribeAsync(
-        [`${names.clientId}/replies/#`, `${names.clientId}/elsewhere/#`, `${names.baseTopic}/response/#`],
+        [
+          `${names.clientId}/replies/#`,
+          `${names.clientId}/elsewhere/#`,
+          `${names.baseTopic}/response/#`,
+        ],
         { qos: 1 },
       )
     })
@@ -40,7 +45,11 @@ describeMatrix(
       await client?.endAsync()
     })
 
-    async function ask(op: string, responseTopic: string, correlation: string) {
+    async function ask<Op extends string>(
+      op: Op,
+      responseTopic: string,
+      correlation: string,
+    ) {
       await client?.publishAsync(
         `${service().names.baseTopic}/request/${op}`,
         JSON.stringify({ transaction: correlation }),
@@ -53,7 +62,7 @@ describeMatrix(
       return eventually(() => {
         const reply = received.find((r) => r.envelope.transaction === correlation)
         if (!reply) throw new Error(`no reply to ${correlation}`)
-        return reply
+        return { ...reply, envelope: checkResponse(op, reply.envelope) }
       })
     }
 

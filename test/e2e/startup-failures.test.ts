@@ -1,9 +1,15 @@
 import { expect } from 'chai'
 import { mkdirSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo, type Server } from 'node:net'
+import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { Aedes } from 'aedes'
-import { exitWithin, spawnCli, writeConfigFile, type ChildExit } from '../support/e2e-child.js'
+import {
+  exitWithin,
+  spawnCli,
+  writeConfigFile,
+  type ChildExit,
+} from '../support/e2e-child.js'
+import { freePort, listenOn } from '../support/e2e-ports.js'
 import { tempDir } from '../support/e2e-service.js'
 
 const EXIT_TIMEOUT_MS = 30_000
@@ -34,7 +40,7 @@ describe('startup failures of the service process', function () {
     servers.push(refusing.server, silent)
     const refusingPort = await listenOn(refusing.server)
     const silentPort = await listenOn(silent)
-    const closedPort = await listenOn(createServer(), { close: true })
+    const closedPort = await freePort()
 
     start('database', {
       mqtt: { url: `mqtt://127.0.0.1:${closedPort}` },
@@ -106,7 +112,9 @@ describe('startup failures of the service process', function () {
     this.timeout(EXIT_TIMEOUT_MS)
     const line = expectOneLine(await outcome('database'))
 
-    expect(line).to.include('cannot reach PostgreSQL at postgres://postgres:***@127.0.0.1:1/x')
+    expect(line).to.include(
+      'cannot reach PostgreSQL at postgres://postgres:***@127.0.0.1:1/x',
+    )
     expect(line).to.include('ECONNREFUSED')
     expect(line).to.include('start PostgreSQL or correct storage.url')
     expect(line).not.to.include('s3cret')
@@ -116,7 +124,9 @@ describe('startup failures of the service process', function () {
     this.timeout(EXIT_TIMEOUT_MS)
     const line = expectOneLine(await outcome('credentials'))
 
-    expect(line).to.match(/the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ refused user "frigate"/)
+    expect(line).to.match(
+      /the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ refused user "frigate"/,
+    )
     expect(line).to.include('check mqtt.username and mqtt.password')
     expect(line).not.to.include('hunter2')
   })
@@ -136,8 +146,10 @@ describe('startup failures of the service process', function () {
       'storage.schema (DOORBELL_STORAGE_STORAGE_SCHEMA)',
       'log.level (DOORBELL_STORAGE_LOG_LEVEL)',
     ]) {
-      expect(problems.some((p) => p.includes(setting)), `${setting} in\n${result.stderr}`).to
-        .be.true
+      expect(
+        problems.some((p) => p.includes(setting)),
+        `${setting} in\n${result.stderr}`,
+      ).to.be.true
     }
     expect(problems.every((p) => p.startsWith('  - '))).to.equal(true)
   })
@@ -146,7 +158,9 @@ describe('startup failures of the service process', function () {
     this.timeout(EXIT_TIMEOUT_MS)
     const line = expectOneLine(await outcome('broker'))
 
-    expect(line).to.match(/cannot connect to the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ within 500 ms/)
+    expect(line).to.match(
+      /cannot connect to the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ within 500 ms/,
+    )
     expect(line).to.include('ECONNREFUSED')
     expect(line).to.include('start the broker or correct mqtt.url')
   })
@@ -155,7 +169,9 @@ describe('startup failures of the service process', function () {
     this.timeout(EXIT_TIMEOUT_MS)
     const line = expectOneLine(await outcome('not-mqtt'))
 
-    expect(line).to.match(/cannot connect to the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ within 500 ms/)
+    expect(line).to.match(
+      /cannot connect to the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ within 500 ms/,
+    )
     expect(line).to.include('start the broker or correct mqtt.url')
   })
 })
@@ -173,16 +189,4 @@ async function refusingBroker(): Promise<{ broker: Aedes; server: Server }> {
   })
 
   return { broker, server: createServer(broker.handle) }
-}
-
-/** Listens on a free port and returns it; with `close`, a port now free. */
-function listenOn(server: Server, { close = false } = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      if (close) server.close(() => resolve(port))
-      else resolve(port)
-    })
-  })
 }

@@ -38,7 +38,7 @@ describeEachKernel('FaceIndex search', (fresh) => {
       ])
     })
 
-    it('returns one match per person, its best encoding, when a person has several', () => {
+    it('returns one match per person, its best, when a person has several', () => {
       index.add(
         DLIB,
         { encodingId: 1, personId: 10, list: 'known' },
@@ -81,7 +81,7 @@ describeEachKernel('FaceIndex search', (fresh) => {
       expect(ids(DLIB, [0])).to.deep.equal([2, 1])
     })
 
-    it('finds the true best when more rows tie in float32 than the first candidate set', () => {
+    it('finds the true best when more rows tie in float32 than it first keeps', () => {
       // Rows k = 1..256 all get the float32 key 1 (k²·2^-40 is at most half an ulp of
       // 1), far more than the 28 candidates topK 3 starts with: the set grows twice
       for (let id = 1; id <= 300; id++) {

@@ -24,7 +24,7 @@ describe('loadFaceKernel', () => {
     expect((await loadFaceKernel()).name).to.equal('js')
   })
 
-  it('throws FACE_KERNEL_UNAVAILABLE when wasm-simd is demanded but missing', async () => {
+  it('throws FACE_KERNEL_UNAVAILABLE when wasm-simd is demanded but absent', async () => {
     wasmApi.validate = () => false
 
     const error = await loadFaceKernel({ kernel: 'wasm-simd' }).catch((e: unknown) => e)

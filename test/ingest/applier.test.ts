@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { DirectBatchWriter } from '../../src/ingest/batch-writer.js'
 import { Applier, type ApplierOptions } from '../../src/ingest/applier.js'
 import { Inbox, type InboxEntry, type NewInboxEntry } from '../../src/ingest/inbox.js'
 import { IngestHandler } from '../../src/ingest/ingest-handler.js'
@@ -78,8 +79,7 @@ describeEachEngine('Applier', (ctx) => {
     const newApplier = (overrides: Partial<ApplierOptions> = {}) => {
       const applier = new Applier({
         inbox: temp.inbox,
-        engine,
-        repos,
+        writer: new DirectBatchWriter(engine, repos),
         batchSize: 4,
         flushIntervalMs: 5,
         retryMaxMs: 20,
@@ -340,7 +340,7 @@ describeEachEngine('Applier', (ctx) => {
     it('keeps entries and sets lastError once its engine is stopped', async () => {
       const own = openEngine(ctx().database.settings)
       await own.start()
-      const applier = newApplier({ engine: own, repos: createRepositories(own) })
+      const applier = newApplier({ writer: new DirectBatchWriter(own, createRepositories(own)) })
       const handler = handlerFor(applier)
       await applier.start()
 
@@ -359,8 +359,7 @@ describeEachEngine('Applier', (ctx) => {
       const unreachable = unreachableEngine()
       extraEngines.push(unreachable)
       const applier = newApplier({
-        engine: unreachable,
-        repos: createRepositories(unreachable),
+        writer: new DirectBatchWriter(unreachable, createRepositories(unreachable)),
       })
 
       await rejectionOf(applier.start())

@@ -55,7 +55,9 @@ export async function childHarness(
       const child = spawnCli(['start'], configFile)
       children.push(child)
       const failed = child.exited.then((exit) => {
-        throw new Error(`the service exited (${exit.code ?? exit.signal}):\n${child.output()}`)
+        throw new Error(
+          `the service exited (${exit.code ?? exit.signal}):\n${child.output()}`,
+        )
       })
       // The race handles `failed` also when the child exits much later.
       await Promise.race([availability.next('online', from, START_TIMEOUT_MS), failed])

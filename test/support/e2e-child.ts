@@ -22,7 +22,11 @@ export interface ChildService {
 }
 
 /** Writes settings as the YAML file given to --config; returns its path. */
-export function writeConfigFile(dir: string, settings: unknown, name = 'config.yaml'): string {
+export function writeConfigFile(
+  dir: string,
+  settings: unknown,
+  name = 'config.yaml',
+): string {
   const file = join(dir, name)
   writeFileSync(file, stringify(settings))
 
@@ -57,7 +61,10 @@ export function spawnCli(
 }
 
 /** Resolves with the exit, or kills the child and rejects after `timeoutMs`. */
-export async function exitWithin(child: ChildService, timeoutMs: number): Promise<ChildExit> {
+export async function exitWithin(
+  child: ChildService,
+  timeoutMs: number,
+): Promise<ChildExit> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -71,7 +78,9 @@ export async function exitWithin(child: ChildService, timeoutMs: number): Promis
 
 /** The parent's environment without DOORBELL_STORAGE_* settings that would leak in. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const env = Object.entries(process.env).filter(([key]) => !key.startsWith('DOORBELL_STORAGE_'))
+  const env = Object.entries(process.env).filter(
+    ([key]) => !key.startsWith('DOORBELL_STORAGE_'),
+  )
 
   return Object.fromEntries(env)
 }

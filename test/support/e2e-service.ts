@@ -16,9 +16,9 @@ import {
   type E2eBrokerName,
   type E2eNames,
 } from './e2e-brokers.js'
-import { checkResponse } from './e2e-contract.js'
+import { checkedRequest, type Envelope } from './e2e-contract.js'
 import { createTestDatabase, type EngineName, type TestDatabase } from './engines.js'
-import { connectClient, request, type ResponseEnvelope } from './mqtt-client.js'
+import { connectClient } from './mqtt-client.js'
 import { postgresProblem, requireService } from './services.js'
 
 /** Settings a test changes, section by section, over the e2e defaults. */
@@ -29,7 +29,8 @@ export interface E2eOverrides {
 }
 
 export interface E2eSettingsInput extends E2eOverrides {
-  brokerUrl: string
+  /** Null leaves the choice to the service: a broker on embeddedPort, or its own. */
+  brokerUrl: string | null
   names: E2eNames
   storage: StorageSettings
   /** A temp folder for the inbox. */
@@ -122,7 +123,10 @@ export interface RunningService {
   names: E2eNames
   database: TestDatabase
   client: MqttClient
-  request(op: string, body?: Record<string, unknown> | string): Promise<ResponseEnvelope>
+  request<Op extends string>(
+    op: Op,
+    body?: Record<string, unknown> | string,
+  ): Promise<Envelope<Op>>
   publish(topic: string, payload: string | Buffer): Promise<void>
   frigateEvents: string
 }
@@ -165,8 +169,7 @@ export function useService(
       names,
       database,
       client,
-      request: async (op, body = {}) =>
-        checkResponse(op, await request(client, op, body, { base: names.baseTopic })),
+      request: (op, body) => checkedRequest(client, names.baseTopic, op, body),
       publish: async (topic, payload) => {
         await client.publishAsync(topic, payload, { qos: 1 })
       },

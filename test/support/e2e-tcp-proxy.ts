@@ -1,4 +1,10 @@
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import {
+  connect,
+  createServer,
+  type AddressInfo,
+  type Server,
+  type Socket,
+} from 'node:net'
 
 export interface ProxyTarget {
   host: string

@@ -80,7 +80,9 @@ export async function watchTopic(client: MqttClient, topic: string): Promise<Top
       eventually(
         () => {
           if (!messages.slice(from).includes(value)) {
-            throw new Error(`no "${value}" on ${topic} after ${from}: ${messages.join(', ')}`)
+            throw new Error(
+              `no "${value}" on ${topic} after ${from}: ${messages.join(', ')}`,
+            )
           }
         },
         { timeoutMs },

@@ -16,17 +16,17 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
-export async function createTestDatabase(name: EngineName): Promise<TestDatabase> {
+export function createTestDatabase(name: EngineName): Promise<TestDatabase> {
   if (name === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'doorbell-storage-test-'))
-    return {
+    return Promise.resolve({
       settings: { url: join(dir, 'test.db'), poolSize: 1, schema: 'public' },
       drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
-    }
+    })
   }
 
   const schema = `t_${randomBytes(6).toString('hex')}`
-  return {
+  return Promise.resolve({
     settings: { url: TEST_DATABASE_URL, poolSize: 5, schema },
     drop: async () => {
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
@@ -34,7 +34,7 @@ export async function createTestDatabase(name: EngineName): Promise<TestDatabase
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
       await client.end()
     },
-  }
+  })
 }
 
 export interface EngineContext {
@@ -46,7 +46,10 @@ export interface EngineContext {
  * Runs the same suite once per engine, each test on a fresh migrated
  * database. The PostgreSQL run skips, saying why, when it cannot connect.
  */
-export function describeEachEngine(title: string, suite: (ctx: () => EngineContext) => void) {
+export function describeEachEngine(
+  title: string,
+  suite: (ctx: () => EngineContext) => void,
+) {
   for (const name of ENGINE_NAMES) {
     describe(`${title} [${name}]`, function () {
       let current: EngineContext | undefined

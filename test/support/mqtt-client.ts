@@ -1,12 +1,20 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { randomUUID } from 'node:crypto'
 
-export async function connectClient(url: string, options: IClientOptions = {}): Promise<MqttClient> {
-  return mqtt.connectAsync(url, { reconnectPeriod: 0, clientId: `test-${randomUUID()}`, ...options })
+export async function connectClient(
+  url: string,
+  options: IClientOptions = {},
+): Promise<MqttClient> {
+  return mqtt.connectAsync(url, {
+    reconnectPeriod: 0,
+    clientId: `test-${randomUUID()}`,
+    ...options,
+  })
 }
 
 export interface ResponseEnvelope {
   status: 'ok' | 'error'
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response data freely
   data: any
   error: { code: string; message: string; field?: string } | null
   transaction?: string | number

@@ -26,7 +26,11 @@ export function deadLettersHandlers(options: DeadLettersHandlerOptions): Handler
       const query = request as DeadLettersQuery
       const limit = pageLimit(query.limit, options.defaultLimit, options.maxLimit)
       const beforeId = query.cursor ? readCursor(query.cursor) : undefined
-      const rows = await options.deadLetters.query({ ...query, limit: limit + 1, beforeId })
+      const rows = await options.deadLetters.query({
+        ...query,
+        limit: limit + 1,
+        beforeId,
+      })
       const page = rows.slice(0, limit)
       const last = page[page.length - 1]
 
@@ -44,7 +48,8 @@ export function deadLettersHandlers(options: DeadLettersHandlerOptions): Handler
             payload_encoding: text ? 'utf8' : 'base64',
           }
         }),
-        next_cursor: rows.length > limit && last ? encodeCursor(CURSOR_TAG, [last.id]) : null,
+        next_cursor:
+          rows.length > limit && last ? encodeCursor(CURSOR_TAG, [last.id]) : null,
         limit,
       }
     },
@@ -53,7 +58,8 @@ export function deadLettersHandlers(options: DeadLettersHandlerOptions): Handler
 
 function readCursor(cursor: string): number {
   const [id] = decodeCursor(cursor, CURSOR_TAG, 1)
-  if (typeof id !== 'number') throw new RequestError('INVALID_REQUEST', 'cursor is damaged', 'cursor')
+  if (typeof id !== 'number')
+    throw new RequestError('INVALID_REQUEST', 'cursor is damaged', 'cursor')
 
   return id
 }

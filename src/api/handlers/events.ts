@@ -1,4 +1,7 @@
-import type { EventsRepository, EventSort } from '../../storage/repositories/events-repository.js'
+import type {
+  EventsRepository,
+  EventSort,
+} from '../../storage/repositories/events-repository.js'
 import type { EventRecord } from '../../storage/repositories/event-record.js'
 import { decodeCursor, encodeCursor, pageLimit } from '../cursor.js'
 import type { HandlerMap } from '../handler.js'
@@ -41,13 +44,24 @@ export function eventsHandlers(options: EventsHandlerOptions): HandlerMap {
   }
 }
 
-async function queryEvents(options: EventsHandlerOptions, request: Record<string, unknown>) {
+async function queryEvents(
+  options: EventsHandlerOptions,
+  request: Record<string, unknown>,
+) {
   const query: EventsQuery = request
   const sort = query.sort ?? 'start_time_desc'
   const limit = pageLimit(query.limit, options.defaultLimit, options.maxLimit)
 
-  if (query.after !== undefined && query.before !== undefined && query.after >= query.before) {
-    throw new RequestError('INVALID_REQUEST', 'after must be earlier than before', 'after')
+  if (
+    query.after !== undefined &&
+    query.before !== undefined &&
+    query.after >= query.before
+  ) {
+    throw new RequestError(
+      'INVALID_REQUEST',
+      'after must be earlier than before',
+      'after',
+    )
   }
 
   const page = await options.events.page({

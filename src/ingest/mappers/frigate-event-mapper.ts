@@ -28,7 +28,10 @@ const TYPE_STEPS: Record<string, number> = { new: 0, update: 1, end: 2 }
  * One Frigate tracked-object state as an event record. An ended state outranks
  * every open one, so an update that arrives after the end cannot reopen it.
  */
-export function mapFrigateEvent(message: FrigateEventMessage, receivedAt: number): EventRecord {
+export function mapFrigateEvent(
+  message: FrigateEventMessage,
+  receivedAt: number,
+): EventRecord {
   const state = message.after
   const ended = state.end_time != null || message.type === 'end'
   const [subLabel, subLabelScore] = readSubLabel(state.sub_label)
@@ -50,6 +53,8 @@ export function mapFrigateEvent(message: FrigateEventMessage, receivedAt: number
     hasSnapshot: state.has_snapshot === true,
     processingStage: null,
     parentEventId: null,
+    person: null,
+    description: null,
     zones: state.entered_zones ?? [],
     data: state,
     revision: {

@@ -29,7 +29,10 @@ const FINAL_STAGES = new Set<string>(['completed', 'failed'])
  * A native event as an event record. It happened at one instant, so it is
  * never in progress; republishing it at a later stage replaces the stored one.
  */
-export function mapNativeEvent(message: NativeEventMessage, receivedAt: number): EventRecord {
+export function mapNativeEvent(
+  message: NativeEventMessage,
+  receivedAt: number,
+): EventRecord {
   const time = toUnixSeconds(message.timestamp)
   const stage = message.processing_stage ?? null
   const stageRank = stage === null ? -1 : PROCESSING_STAGES.indexOf(stage as never)
@@ -52,9 +55,17 @@ export function mapNativeEvent(message: NativeEventMessage, receivedAt: number):
     hasSnapshot: false,
     processingStage: stage,
     parentEventId: message.parent_event_id ?? null,
-    zones: Array.isArray(zones) ? zones.filter((z): z is string => typeof z === 'string') : [],
+    person: null,
+    description: null,
+    zones: Array.isArray(zones)
+      ? zones.filter((z): z is string => typeof z === 'string')
+      : [],
     data: message,
-    revision: { closed: stage !== null && FINAL_STAGES.has(stage) ? 1 : 0, time: stageRank, step: 0 },
+    revision: {
+      closed: stage !== null && FINAL_STAGES.has(stage) ? 1 : 0,
+      time: stageRank,
+      step: 0,
+    },
     updatedAt: receivedAt,
   }
 }

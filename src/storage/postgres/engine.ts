@@ -15,7 +15,11 @@ export interface PostgresEngineOptions {
 
 /** PostgreSQL through a node-postgres pool. */
 export class PostgresEngine implements Engine {
-  readonly capabilities: Capabilities = { maxBindValues: 65_535, kind: 'postgres' }
+  readonly capabilities: Capabilities = {
+    maxBindValues: 65_535,
+    kind: 'postgres',
+    blockingWrites: false,
+  }
   readonly migrator: PostgresMigrator
   readonly #url: string
   readonly #pool: pg.Pool
@@ -114,7 +118,8 @@ export function redactUrl(url: string): string {
 
 function describePgError(error: unknown): string {
   const code = errorCode(error)
-  const message = errorMessage(error) || (error instanceof AggregateError ? 'connection failed' : '')
+  const message =
+    errorMessage(error) || (error instanceof AggregateError ? 'connection failed' : '')
 
   return code && !message.includes(code) ? `${message} (${code})` : message
 }

@@ -30,7 +30,10 @@ export class PostgresMigrator implements Migrator {
   async status(): Promise<MigrationStatus[]> {
     const applied = new Set(await this.#applied())
 
-    return listMigrations('postgres').map((m) => ({ name: m.name, applied: applied.has(m.name) }))
+    return listMigrations('postgres').map((m) => ({
+      name: m.name,
+      applied: applied.has(m.name),
+    }))
   }
 
   async #applied(): Promise<string[]> {

@@ -43,7 +43,15 @@ export class DeadLettersRepository {
 
     for (const chunk of chunks(letters, limit)) {
       const rows = chunk.map((l) =>
-        list([l.messageKey, l.topic, l.payload, l.size, l.truncated, l.reason, l.receivedAt]),
+        list([
+          l.messageKey,
+          l.topic,
+          l.payload,
+          l.size,
+          l.truncated,
+          l.reason,
+          l.receivedAt,
+        ]),
       )
       await tx.run(sql`INSERT INTO dead_letters (${sqlColumns}) VALUES ${join(rows)}
         ON CONFLICT (message_key) DO NOTHING`)

@@ -31,6 +31,12 @@ export interface EventRecord {
   hasSnapshot: boolean
   processingStage: string | null
   parentEventId: string | null
+  /**
+   * Taken from the event's recognition results when a batch writes them or
+   * the event; mappers leave them null and the upsert never writes them.
+   */
+  person: string | null
+  description: string | null
   zones: string[]
   /** The latest full payload, unknown fields included. */
   data: Record<string, unknown>
@@ -41,4 +47,20 @@ export interface EventRecord {
 
 export function compareRevisions(a: Revision, b: Revision): number {
   return a.closed - b.closed || a.time - b.time || a.step - b.step
+}
+
+/** Per id, the state with the greatest revision (the first of equals). */
+export function latestPerId<T extends { id: string; revision: Revision }>(
+  records: readonly T[],
+): T[] {
+  const latest = new Map<string, T>()
+
+  for (const record of records) {
+    const current = latest.get(record.id)
+    if (!current || compareRevisions(record.revision, current.revision) > 0) {
+      latest.set(record.id, record)
+    }
+  }
+
+  return [...latest.values()]
 }

@@ -1,6 +1,6 @@
 import { fromBool, fromJson, type Engine, type Executor } from '../engine.js'
 import { EMPTY, chunks, join, list, raw, sql, type Sql } from '../sql.js'
-import { compareRevisions, type EventRecord, type EventOrigin } from './event-record.js'
+import { latestPerId, type EventOrigin, type EventRecord } from './event-record.js'
 
 export const EVENT_SORTS = ['start_time_desc', 'start_time_asc', 'score_desc'] as const
 export type EventSort = (typeof EVENT_SORTS)[number]
@@ -9,11 +9,14 @@ export interface EventFilter {
   cameras?: string[]
   labels?: string[]
   subLabels?: string[]
+  /** Matches the person taken from face results, or the sub_label. */
+  persons?: string[]
   zones?: string[]
   eventTypes?: string[]
   after?: number
   before?: number
   minScore?: number
+  maxScore?: number
   hasClip?: boolean
   hasSnapshot?: boolean
   inProgress?: boolean
@@ -73,7 +76,13 @@ const SORTS: Record<EventSort, { column: string; descending: boolean }> = {
   score_desc: { column: 'top_score', descending: true },
 }
 
-type EventRow = Record<(typeof COLUMNS)[number], unknown>
+// Written only from recognition results, never by the upsert.
+const DERIVED_COLUMNS = ['person', 'description'] as const
+
+type EventRow = Record<
+  (typeof COLUMNS)[number] | (typeof DERIVED_COLUMNS)[number],
+  unknown
+>
 
 /** Security events of every origin, on any engine. */
 export class EventsRepository {
@@ -108,13 +117,23 @@ export class EventsRepository {
     return rows[0] && fromRow(rows[0])
   }
 
+  /** Events that name this one as their parent, oldest first. */
+  async children(parentId: string): Promise<EventRecord[]> {
+    const rows = await this.#engine.query<EventRow>(sql`SELECT * FROM events
+      WHERE parent_event_id = ${parentId} ORDER BY start_time, id`)
+
+    return rows.map(fromRow)
+  }
+
   async page(request: EventPageRequest): Promise<EventPage> {
     const { column, descending } = SORTS[request.sort]
     const conditions = filterConditions(request.filter)
 
     if (request.after) {
       const op = raw(descending ? '<' : '>')
-      conditions.push(sql`(${raw(column)}, id) ${op} (${request.after.value}, ${request.after.id})`)
+      conditions.push(
+        sql`(${raw(column)}, id) ${op} (${request.after.value}, ${request.after.id})`,
+      )
     }
 
     const where = conditions.length > 0 ? sql`WHERE ${join(conditions, ' AND ')}` : EMPTY
@@ -125,7 +144,10 @@ export class EventsRepository {
     const last = events[events.length - 1]
     const next =
       rows.length > request.limit && last
-        ? { value: request.sort === 'score_desc' ? last.topScore : last.startTime, id: last.id }
+        ? {
+            value: request.sort === 'score_desc' ? last.topScore : last.startTime,
+            id: last.id,
+          }
         : null
 
     return { events, next }
@@ -138,6 +160,10 @@ function filterConditions(filter: EventFilter): Sql[] {
   if (filter.cameras) conditions.push(sql`camera IN ${list(filter.cameras)}`)
   if (filter.labels) conditions.push(sql`label IN ${list(filter.labels)}`)
   if (filter.subLabels) conditions.push(sql`sub_label IN ${list(filter.subLabels)}`)
+  if (filter.persons) {
+    const names = list(filter.persons)
+    conditions.push(sql`(person IN ${names} OR sub_label IN ${names})`)
+  }
   if (filter.eventTypes) conditions.push(sql`event_type IN ${list(filter.eventTypes)}`)
   if (filter.zones) {
     conditions.push(sql`EXISTS (SELECT 1 FROM event_zones z
@@ -146,6 +172,7 @@ function filterConditions(filter: EventFilter): Sql[] {
   if (filter.after !== undefined) conditions.push(sql`start_time >= ${filter.after}`)
   if (filter.before !== undefined) conditions.push(sql`start_time < ${filter.before}`)
   if (filter.minScore !== undefined) conditions.push(sql`top_score >= ${filter.minScore}`)
+  if (filter.maxScore !== undefined) conditions.push(sql`top_score <= ${filter.maxScore}`)
   if (filter.hasClip !== undefined) conditions.push(sql`has_clip = ${filter.hasClip}`)
   if (filter.hasSnapshot !== undefined) {
     conditions.push(sql`has_snapshot = ${filter.hasSnapshot}`)
@@ -214,6 +241,8 @@ function fromRow(row: EventRow): EventRecord {
     hasSnapshot: fromBool(row.has_snapshot),
     processingStage: row.processing_stage as string | null,
     parentEventId: row.parent_event_id as string | null,
+    person: row.person as string | null,
+    description: row.description as string | null,
     zones: fromJson<string[]>(row.zones),
     data: fromJson<Record<string, unknown>>(row.data),
     revision: {
@@ -223,19 +252,6 @@ function fromRow(row: EventRow): EventRecord {
     },
     updatedAt: row.updated_at as number,
   }
-}
-
-function latestPerId(records: readonly EventRecord[]): EventRecord[] {
-  const latest = new Map<string, EventRecord>()
-
-  for (const record of records) {
-    const current = latest.get(record.id)
-    if (!current || compareRevisions(record.revision, current.revision) > 0) {
-      latest.set(record.id, record)
-    }
-  }
-
-  return [...latest.values()]
 }
 
 function uniqueZones(records: readonly EventRecord[]): [string, string][] {

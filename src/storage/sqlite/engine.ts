@@ -21,7 +21,7 @@ export interface SqliteEngineOptions {
  * reads, so queries see committed data while a batch is being applied.
  */
 export class SqliteEngine implements Engine {
-  readonly capabilities: Capabilities = { maxBindValues: 32_766, kind: 'sqlite' }
+  readonly capabilities: Capabilities
   readonly migrator: SqliteMigrator
   readonly #path: string
   #writer: Connection | undefined
@@ -30,6 +30,12 @@ export class SqliteEngine implements Engine {
 
   constructor(options: SqliteEngineOptions) {
     this.#path = options.path
+    this.capabilities = {
+      maxBindValues: 32_766,
+      kind: 'sqlite',
+      // An in-memory database cannot be opened from another thread.
+      blockingWrites: options.path !== ':memory:',
+    }
     this.migrator = new SqliteMigrator(() => this.#writerConnection())
   }
 
@@ -127,7 +133,10 @@ function openConnection(path: string): Connection {
 
 const statementCaches = new WeakMap<Connection, Map<string, Database.Statement>>()
 
-function prepare(db: Connection, statement: Sql): { stmt: Database.Statement; values: unknown[] } {
+function prepare(
+  db: Connection,
+  statement: Sql,
+): { stmt: Database.Statement; values: unknown[] } {
   const { text, values } = statement.render(placeholder)
   let cache = statementCaches.get(db)
   if (!cache) {

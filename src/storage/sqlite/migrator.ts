@@ -43,12 +43,16 @@ export class SqliteMigrator implements Migrator {
     const applied = new Set(this.#applied())
     const files = listMigrations('sqlite')
 
-    return Promise.resolve(files.map((m) => ({ name: m.name, applied: applied.has(m.name) })))
+    return Promise.resolve(
+      files.map((m) => ({ name: m.name, applied: applied.has(m.name) })),
+    )
   }
 
   #applied(): string[] {
     const db = this.#connection()
-    db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, run_on REAL NOT NULL)`)
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, run_on REAL NOT NULL)`,
+    )
     const rows = db.prepare(`SELECT name FROM ${TABLE} ORDER BY name`).all() as {
       name: string
     }[]
@@ -59,7 +63,8 @@ export class SqliteMigrator implements Migrator {
   #apply(migration: MigrationFile, direction: 'up' | 'down'): void {
     const db = this.#connection()
     const script = direction === 'up' ? migration.up : migration.down
-    if (script === undefined) throw new Error(`migration ${migration.name} has no down file`)
+    if (script === undefined)
+      throw new Error(`migration ${migration.name} has no down file`)
 
     db.transaction(() => {
       db.exec(script)

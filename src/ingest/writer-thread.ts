@@ -1,0 +1,47 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { errorCode, errorMessage } from '../errors.js'
+import { openEngine, type StorageSettings } from '../storage/open-engine.js'
+import { createRepositories } from '../storage/repositories/repositories.js'
+import { DirectBatchWriter } from './batch-writer.js'
+import type { WriterCall, WriterReply } from './worker-batch-writer.js'
+
+/** The writer thread: a DirectBatchWriter on its own connection to the database. */
+const settings = workerData as StorageSettings
+const engine = openEngine(settings)
+const writer = new DirectBatchWriter(engine, createRepositories(engine))
+const port = parentPort
+
+async function handle(call: WriterCall): Promise<unknown> {
+  switch (call.op) {
+    case 'write':
+      return writer.write({
+        ...call.request,
+        entries: call.request.entries.map((entry) => ({
+          ...entry,
+          // Buffers arrive as plain Uint8Arrays after the structured clone.
+          payload: Buffer.from(entry.payload.buffer, entry.payload.byteOffset, entry.payload.length),
+        })),
+      })
+    case 'appliedThrough':
+      return writer.appliedThrough(call.inboxId)
+    case 'ping':
+      return writer.ping()
+    case 'stop':
+      return engine.stop()
+  }
+}
+
+port?.on('message', (call: WriterCall) => {
+  handle(call).then(
+    (value) => port.postMessage({ id: call.id, value } satisfies WriterReply),
+    (error: unknown) => {
+      const failure = { message: errorMessage(error), code: errorCode(error) }
+      port.postMessage({ id: call.id, error: failure } satisfies WriterReply)
+    },
+  )
+})
+
+engine.start().then(
+  () => port?.postMessage('ready'),
+  (error: unknown) => port?.postMessage({ id: 0, error: { message: errorMessage(error) } }),
+)
