@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { IPublishPacket } from 'mqtt'
 import { deadLettersHandlers } from '../api/handlers/deadletters.js'
 import { eventsHandlers } from '../api/handlers/events.js'
+import { reviewsHandlers } from '../api/handlers/reviews.js'
 import { RequestRouter } from '../api/request-router.js'
 import type { Config } from '../config/load-config.js'
 import { errorMessage } from '../errors.js'
@@ -84,7 +85,7 @@ export class App {
     const kind = engine.capabilities.kind
     if (migrations.ran.length > 0)
       logger.info({ ran: migrations.ran, engine: kind }, 'migrated')
-    const repos = createRepositories(engine)
+    const repos = createRepositories(engine, config.events)
 
     const inbox = new Inbox(config.ingest.inboxPath)
     inbox.start()
@@ -129,7 +130,8 @@ export class App {
       responseTopicPrefixes: config.mqtt.responseTopicPrefixes,
       logger: logger.child({ module: 'api' }),
       handlers: {
-        ...eventsHandlers({ events: repos.events, ...limits }),
+        ...eventsHandlers({ ...repos, ...limits }),
+        ...reviewsHandlers({ reviews: repos.reviews, ...limits }),
         ...deadLettersHandlers({ deadLetters: repos.deadLetters, ...limits }),
         health: () =>
           checkHealth({

@@ -60,6 +60,10 @@ export interface DoorbellStorageConfig {
      */
     schema: string
     /**
+     * SQLite only: threads that run queries, each with its own read connection, so a slow query never stalls ingest. 0 runs queries on the main thread.
+     */
+    readThreads: number
+    /**
      * PostgreSQL connection pool size.
      */
     poolSize: number
@@ -89,6 +93,12 @@ export interface DoorbellStorageConfig {
      * Longest wait between retries while the database is unreachable.
      */
     retryMaxMs: number
+  }
+  events: {
+    /**
+     * Lowest score of a Frigate face result that names the event's person (a name other than unknown). Applies to results stored from then on.
+     */
+    faceMinScore: number
   }
   api: {
     defaultLimit: number

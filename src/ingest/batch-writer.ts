@@ -82,7 +82,8 @@ export function collect(request: WriteRequest): WriteBatch {
     }
 
     try {
-      const message = parsed?.(entry.seq) ?? (JSON.parse(entry.payload.toString('utf8')) as unknown)
+      const message =
+        parsed?.(entry.seq) ?? (JSON.parse(entry.payload.toString('utf8')) as unknown)
       STREAMS[entry.kind].collect(message, entry.receivedAt, batch)
     } catch (error) {
       const reason = `could not be mapped: ${errorMessage(error)}`

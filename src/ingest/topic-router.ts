@@ -40,6 +40,8 @@ export class TopicRouter {
     this.#ingestPrefix = `${settings.baseTopic}/ingest/`
     this.#streams = new Map<string, StreamKind>([
       [`${settings.frigatePrefix}/events`, 'frigate-event'],
+      [`${settings.frigatePrefix}/reviews`, 'frigate-review'],
+      [`${settings.frigatePrefix}/tracked_object_update`, 'frigate-object-update'],
       [`${this.#ingestPrefix}event`, 'native-event'],
     ])
   }
@@ -67,6 +69,8 @@ export class TopicRouter {
     const { frigatePrefix, watchBrokerDrops } = this.#settings
     const subs: Subscription[] = [
       { topic: `${frigatePrefix}/events`, qos: 1 },
+      { topic: `${frigatePrefix}/reviews`, qos: 1 },
+      { topic: `${frigatePrefix}/tracked_object_update`, qos: 1 },
       { topic: `${this.#ingestPrefix}#`, qos: 1 },
       { topic: `${this.#requestPrefix}#`, qos: 0 },
     ]

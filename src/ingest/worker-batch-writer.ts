@@ -33,7 +33,10 @@ export class WorkerBatchWriter implements BatchWriter {
   }
 
   async start(): Promise<void> {
-    const worker = startWorker(siblingModule(import.meta.url, 'writer-thread'), this.#settings)
+    const worker = startWorker(
+      siblingModule(import.meta.url, 'writer-thread'),
+      this.#settings,
+    )
 
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: unknown): void => {
@@ -75,7 +78,8 @@ export class WorkerBatchWriter implements BatchWriter {
 
   #call(call: { op: WriterCall['op'] } & Record<string, unknown>): Promise<unknown> {
     const worker = this.#worker
-    if (!worker) return Promise.reject(new AppError('WRITER_FAILED', 'writer thread is not running'))
+    if (!worker)
+      return Promise.reject(new AppError('WRITER_FAILED', 'writer thread is not running'))
     const id = this.#nextId++
 
     return new Promise((resolve, reject) => {
@@ -90,7 +94,9 @@ export class WorkerBatchWriter implements BatchWriter {
     this.#pending.delete(reply.id)
 
     if ('error' in reply) {
-      pending.reject(new AppError(reply.error.code ?? 'WRITER_FAILED', reply.error.message))
+      pending.reject(
+        new AppError(reply.error.code ?? 'WRITER_FAILED', reply.error.message),
+      )
     } else {
       pending.resolve(reply.value)
     }

@@ -7,7 +7,8 @@ import type { WriterCall, WriterReply } from './worker-batch-writer.js'
 
 /** The writer thread: a DirectBatchWriter on its own connection to the database. */
 const settings = workerData as StorageSettings
-const engine = openEngine(settings)
+// The writer only writes: no reader threads of its own.
+const engine = openEngine({ ...settings, readThreads: 0 })
 const writer = new DirectBatchWriter(engine, createRepositories(engine))
 const port = parentPort
 
@@ -19,7 +20,11 @@ async function handle(call: WriterCall): Promise<unknown> {
         entries: call.request.entries.map((entry) => ({
           ...entry,
           // Buffers arrive as plain Uint8Arrays after the structured clone.
-          payload: Buffer.from(entry.payload.buffer, entry.payload.byteOffset, entry.payload.length),
+          payload: Buffer.from(
+            entry.payload.buffer,
+            entry.payload.byteOffset,
+            entry.payload.length,
+          ),
         })),
       })
     case 'appliedThrough':
@@ -43,5 +48,6 @@ port?.on('message', (call: WriterCall) => {
 
 engine.start().then(
   () => port?.postMessage('ready'),
-  (error: unknown) => port?.postMessage({ id: 0, error: { message: errorMessage(error) } }),
+  (error: unknown) =>
+    port?.postMessage({ id: 0, error: { message: errorMessage(error) } }),
 )

@@ -6,6 +6,8 @@ export interface StorageSettings {
   url: string
   poolSize: number
   schema: string
+  /** SQLite only: reader threads for queries (0: read on the calling thread). */
+  readThreads?: number
 }
 
 /** The one place that turns storage.url into an engine. */
@@ -20,5 +22,8 @@ export function openEngine(settings: StorageSettings): Engine {
     })
   }
 
-  return new SqliteEngine({ path: url.replace(/^sqlite:(\/\/)?/, '') })
+  return new SqliteEngine({
+    path: url.replace(/^sqlite:(\/\/)?/, ''),
+    readThreads: settings.readThreads,
+  })
 }

@@ -3,12 +3,31 @@ import type {
   EventSort,
 } from '../../storage/repositories/events-repository.js'
 import type { EventRecord } from '../../storage/repositories/event-record.js'
+import type {
+  EventResult,
+  EventResultsRepository,
+} from '../../storage/repositories/event-results-repository.js'
+import type {
+  EventStage,
+  EventStagesRepository,
+} from '../../storage/repositories/event-stages-repository.js'
+import type {
+  EventTimelineRepository,
+  TimelineEntry,
+} from '../../storage/repositories/event-timeline-repository.js'
+import type { ReviewsRepository } from '../../storage/repositories/reviews-repository.js'
 import { decodeCursor, encodeCursor, pageLimit } from '../cursor.js'
 import type { HandlerMap } from '../handler.js'
 import { RequestError } from '../request-error.js'
+import { checkTimeRange } from '../time-range.js'
+import { toWireReview } from './reviews.js'
 
 export interface EventsHandlerOptions {
   events: EventsRepository
+  eventTimeline: EventTimelineRepository
+  eventResults: EventResultsRepository
+  eventStages: EventStagesRepository
+  reviews: ReviewsRepository
   defaultLimit: number
   maxLimit: number
 }
@@ -18,11 +37,13 @@ interface EventsQuery {
   cameras?: string[]
   labels?: string[]
   sub_labels?: string[]
+  persons?: string[]
   zones?: string[]
   event_types?: string[]
   after?: number
   before?: number
   min_score?: number
+  max_score?: number
   has_clip?: boolean
   has_snapshot?: boolean
   in_progress?: boolean
@@ -34,13 +55,30 @@ interface EventsQuery {
 export function eventsHandlers(options: EventsHandlerOptions): HandlerMap {
   return {
     'events/query': (request) => queryEvents(options, request),
-    'events/get': async (request) => {
-      const id = String(request.id)
-      const record = await options.events.get(id)
-      if (!record) throw new RequestError('NOT_FOUND', `no event with id ${id}`, 'id')
+    'events/get': (request) => getEvent(options, String(request.id)),
+  }
+}
 
-      return toWireEvent(record)
-    },
+/** The event with everything stored about it. */
+async function getEvent(options: EventsHandlerOptions, id: string) {
+  const record = await options.events.get(id)
+  if (!record) throw new RequestError('NOT_FOUND', `no event with id ${id}`, 'id')
+
+  const [timeline, results, stages, reviews, children] = await Promise.all([
+    options.eventTimeline.forEvent(id),
+    options.eventResults.forEvent(id),
+    options.eventStages.forEvent(id),
+    options.reviews.forEvent(id),
+    options.events.children(id),
+  ])
+
+  return {
+    ...toWireEvent(record),
+    timeline: timeline.map(toWireTimelineEntry),
+    results: results.map(toWireResult),
+    stages: stages.map(toWireStage),
+    reviews: reviews.map(toWireReview),
+    children: children.map(toWireEvent),
   }
 }
 
@@ -52,16 +90,14 @@ async function queryEvents(
   const sort = query.sort ?? 'start_time_desc'
   const limit = pageLimit(query.limit, options.defaultLimit, options.maxLimit)
 
+  checkTimeRange(query.after, query.before)
   if (
-    query.after !== undefined &&
-    query.before !== undefined &&
-    query.after >= query.before
+    query.min_score !== undefined &&
+    query.max_score !== undefined &&
+    query.min_score > query.max_score
   ) {
-    throw new RequestError(
-      'INVALID_REQUEST',
-      'after must be earlier than before',
-      'after',
-    )
+    const message = 'min_score must not be above max_score'
+    throw new RequestError('INVALID_REQUEST', message, 'min_score')
   }
 
   const page = await options.events.page({
@@ -69,11 +105,13 @@ async function queryEvents(
       cameras: query.cameras,
       labels: query.labels,
       subLabels: query.sub_labels,
+      persons: query.persons,
       zones: query.zones,
       eventTypes: query.event_types,
       after: query.after,
       before: query.before,
       minScore: query.min_score,
+      maxScore: query.max_score,
       hasClip: query.has_clip,
       hasSnapshot: query.has_snapshot,
       inProgress: query.in_progress,
@@ -121,7 +159,35 @@ export function toWireEvent(record: EventRecord) {
     has_snapshot: record.hasSnapshot,
     processing_stage: record.processingStage,
     parent_event_id: record.parentEventId,
+    person: record.person,
+    description: record.description,
     data: record.data,
     updated_at: record.updatedAt,
+  }
+}
+
+function toWireTimelineEntry(entry: TimelineEntry) {
+  return { time: entry.time, kind: entry.kind, detail: entry.detail }
+}
+
+function toWireResult(result: EventResult) {
+  return {
+    kind: result.kind,
+    time: result.time,
+    name: result.name,
+    value: result.value,
+    score: result.score,
+    camera: result.camera,
+    data: result.data,
+    received_at: result.receivedAt,
+  }
+}
+
+function toWireStage(stage: EventStage) {
+  return {
+    stage: stage.stage,
+    enrichments: stage.enrichments,
+    errors: stage.errors,
+    received_at: stage.receivedAt,
   }
 }

@@ -1,4 +1,5 @@
 import type { EventRecord } from '../../storage/repositories/event-record.js'
+import type { TimelineEntry } from '../../storage/repositories/event-timeline-repository.js'
 
 /** The parts of a frigate/events message that storage reads; the rest is kept. */
 export interface FrigateEventMessage {
@@ -33,7 +34,7 @@ export function mapFrigateEvent(
   receivedAt: number,
 ): EventRecord {
   const state = message.after
-  const ended = state.end_time != null || message.type === 'end'
+  const endTime = endTimeOf(message)
   const [subLabel, subLabelScore] = readSubLabel(state.sub_label)
 
   return {
@@ -48,7 +49,7 @@ export function mapFrigateEvent(
     score: state.score ?? null,
     topScore: state.top_score ?? state.score ?? 0,
     startTime: state.start_time,
-    endTime: ended ? (state.end_time ?? state.frame_time) : null,
+    endTime,
     hasClip: state.has_clip === true,
     hasSnapshot: state.has_snapshot === true,
     processingStage: null,
@@ -58,12 +59,49 @@ export function mapFrigateEvent(
     zones: state.entered_zones ?? [],
     data: state,
     revision: {
-      closed: ended ? 1 : 0,
+      closed: endTime === null ? 0 : 1,
       time: state.frame_time,
       step: TYPE_STEPS[message.type] ?? 1,
     },
     updatedAt: receivedAt,
   }
+}
+
+/**
+ * The timeline entries one state shows: the start, each zone entered (at
+ * this state's frame_time; the store keeps the earliest) and the end.
+ */
+export function frigateEventTimeline(message: FrigateEventMessage): TimelineEntry[] {
+  const state = message.after
+  const eventId = state.id
+  const endTime = endTimeOf(message)
+  const entries: TimelineEntry[] = [
+    { eventId, kind: 'started', key: '', time: state.start_time, detail: null },
+  ]
+
+  for (const zone of new Set(state.entered_zones ?? [])) {
+    const detail = { zone }
+    entries.push({
+      eventId,
+      kind: 'zone_entered',
+      key: zone,
+      time: state.frame_time,
+      detail,
+    })
+  }
+  if (endTime !== null) {
+    entries.push({ eventId, kind: 'ended', key: '', time: endTime, detail: null })
+  }
+
+  return entries
+}
+
+/** end_time, or frame_time for an end message without one; null while open. */
+function endTimeOf(message: FrigateEventMessage): number | null {
+  const state = message.after
+  if (state.end_time != null) return state.end_time
+
+  return message.type === 'end' ? state.frame_time : null
 }
 
 /** `[name, score]` since Frigate 0.14, a bare name before it. */

@@ -1,4 +1,6 @@
 import type { EventRecord } from '../../storage/repositories/event-record.js'
+import type { EventStage } from '../../storage/repositories/event-stages-repository.js'
+import type { TimelineEntry } from '../../storage/repositories/event-timeline-repository.js'
 
 /** A <base>/ingest/event payload, as its schema admits it. */
 export interface NativeEventMessage extends Record<string, unknown> {
@@ -10,6 +12,8 @@ export interface NativeEventMessage extends Record<string, unknown> {
   confidence?: number
   data?: Record<string, unknown>
   processing_stage?: string
+  enrichments?: Record<string, unknown>
+  errors?: unknown[]
   parent_event_id?: string | null
 }
 
@@ -68,6 +72,42 @@ export function mapNativeEvent(
     },
     updatedAt: receivedAt,
   }
+}
+
+/**
+ * What the message's processing stage reported, kept beside the other
+ * stages' reports; undefined when the message names no stage.
+ */
+export function nativeEventStage(
+  message: NativeEventMessage,
+  receivedAt: number,
+): EventStage | undefined {
+  const stage = message.processing_stage
+  if (stage === undefined) return undefined
+
+  return {
+    eventId: message.event_id,
+    stage,
+    rank: PROCESSING_STAGES.indexOf(stage as never),
+    enrichments: message.enrichments ?? null,
+    errors: message.errors ?? [],
+    receivedAt,
+  }
+}
+
+/** A native event starts, and enters its zones, at its timestamp. */
+export function nativeEventTimeline(message: NativeEventMessage): TimelineEntry[] {
+  const record = mapNativeEvent(message, 0)
+  const { id: eventId, startTime: time } = record
+  const entries: TimelineEntry[] = [
+    { eventId, kind: 'started', key: '', time, detail: null },
+  ]
+
+  for (const zone of new Set(record.zones)) {
+    entries.push({ eventId, kind: 'zone_entered', key: zone, time, detail: { zone } })
+  }
+
+  return entries
 }
 
 function toUnixSeconds(value: number | string): number {

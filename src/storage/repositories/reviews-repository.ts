@@ -120,7 +120,9 @@ export class ReviewsRepository {
 
     if (request.after) {
       const op = raw(descending ? '<' : '>')
-      conditions.push(sql`(start_time, id) ${op} (${request.after.value}, ${request.after.id})`)
+      conditions.push(
+        sql`(start_time, id) ${op} (${request.after.value}, ${request.after.id})`,
+      )
     }
 
     const where = conditions.length > 0 ? sql`WHERE ${join(conditions, ' AND ')}` : EMPTY

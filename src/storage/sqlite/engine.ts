@@ -6,6 +6,7 @@ import type { Capabilities, Engine, Executor, RunResult } from '../engine.js'
 import type { Sql } from '../sql.js'
 import { bindValue, placeholder } from './dialect.js'
 import { SqliteMigrator } from './migrator.js'
+import { ReadPool } from './read-pool.js'
 
 type Connection = Database.Database
 
@@ -14,6 +15,8 @@ const STATEMENT_CACHE_SIZE = 256
 export interface SqliteEngineOptions {
   /** File path, or ':memory:' (one connection serves reads and writes). */
   path: string
+  /** Reader threads for queries; 0 reads on the calling thread. Default 0. */
+  readThreads?: number
 }
 
 /**
@@ -26,10 +29,13 @@ export class SqliteEngine implements Engine {
   readonly #path: string
   #writer: Connection | undefined
   #reader: Connection | undefined
+  #readPool: ReadPool | undefined
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(options: SqliteEngineOptions) {
     this.#path = options.path
+    const threads = options.path === ':memory:' ? 0 : (options.readThreads ?? 0)
+    this.#readPool = threads > 0 ? new ReadPool(options.path, threads) : undefined
     this.capabilities = {
       maxBindValues: 32_766,
       kind: 'sqlite',
@@ -53,10 +59,15 @@ export class SqliteEngine implements Engine {
       )
     }
 
-    return Promise.resolve()
+    await this.#readPool?.start()
   }
 
   query<Row>(statement: Sql): Promise<Row[]> {
+    if (this.#readPool) {
+      const { text, values } = statement.render(placeholder)
+      return this.#readPool.query(text, values.map(bindValue)) as Promise<Row[]>
+    }
+
     return settle(() => allRows<Row>(this.#readerConnection(), statement))
   }
 
@@ -80,6 +91,7 @@ export class SqliteEngine implements Engine {
   }
 
   async stop(): Promise<void> {
+    await this.#readPool?.stop()
     await this.#queue
     if (this.#reader !== this.#writer) this.#reader?.close()
     this.#writer?.close()
