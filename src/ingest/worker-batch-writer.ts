@@ -26,6 +26,8 @@ export class WorkerBatchWriter implements BatchWriter {
   readonly #settings: StorageSettings
   readonly #pending = new Map<number, Pending>()
   #worker: Worker | undefined
+  #starting: Promise<void> | undefined
+  #stopped = false
   #nextId = 1
 
   constructor(settings: StorageSettings) {
@@ -33,6 +35,12 @@ export class WorkerBatchWriter implements BatchWriter {
   }
 
   async start(): Promise<void> {
+    this.#stopped = false
+    this.#starting ??= this.#spawn().finally(() => (this.#starting = undefined))
+    await this.#starting
+  }
+
+  async #spawn(): Promise<void> {
     const worker = startWorker(
       siblingModule(import.meta.url, 'writer-thread'),
       this.#settings,
@@ -55,7 +63,8 @@ export class WorkerBatchWriter implements BatchWriter {
   }
 
   async write(request: WriteRequest): Promise<void> {
-    const { parsed: _parsed, ...plain } = request
+    // Functions do not cross threads; the writer thread parses payloads itself.
+    const plain = { ...request, parsed: undefined }
     await this.#call({ op: 'write', request: plain })
   }
 
@@ -69,6 +78,7 @@ export class WorkerBatchWriter implements BatchWriter {
 
   async stop(): Promise<void> {
     const worker = this.#worker
+    this.#stopped = true
     if (!worker) return
 
     await this.#call({ op: 'stop' }).catch(() => undefined)
@@ -76,10 +86,11 @@ export class WorkerBatchWriter implements BatchWriter {
     await worker.terminate()
   }
 
-  #call(call: { op: WriterCall['op'] } & Record<string, unknown>): Promise<unknown> {
+  /** A thread that died (it should not) is started again on the next call. */
+  async #call(call: { op: WriterCall['op'] } & Record<string, unknown>): Promise<unknown> {
+    if (!this.#worker && !this.#stopped) await this.start()
     const worker = this.#worker
-    if (!worker)
-      return Promise.reject(new AppError('WRITER_FAILED', 'writer thread is not running'))
+    if (!worker) throw new AppError('WRITER_FAILED', 'writer thread is not running')
     const id = this.#nextId++
 
     return new Promise((resolve, reject) => {
