@@ -11,6 +11,8 @@ export interface RequestRouterOptions {
   /** MQTT 5 Response Topics honoured beside <baseTopic>/response/. */
   responseTopicPrefixes: string[]
   logger: Logger
+  /** Whether an error means the database is unreachable (answered UNAVAILABLE). */
+  isOutage?: (error: unknown) => boolean
 }
 
 /** MQTT 5 request properties the router reads (MQTT 5.0 §4.10). */
@@ -135,6 +137,11 @@ export class RequestRouter {
     if (error instanceof RequestError) {
       const { code, message, field } = error
       return field === undefined ? { code, message } : { code, message, field }
+    }
+
+    if (this.#o.isOutage?.(error)) {
+      const message = `the database is unreachable (${errorMessage(error)}); try again later`
+      return { code: 'UNAVAILABLE', message }
     }
 
     this.#o.logger.error({ op, err: errorMessage(error) }, 'request failed')

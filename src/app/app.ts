@@ -3,12 +3,20 @@ import { join } from 'node:path'
 import type { IPublishPacket } from 'mqtt'
 import { deadLettersHandlers } from '../api/handlers/deadletters.js'
 import { eventsHandlers } from '../api/handlers/events.js'
+import { facesHandlers } from '../api/handlers/faces.js'
 import { reviewsHandlers } from '../api/handlers/reviews.js'
 import { RequestRouter } from '../api/request-router.js'
 import type { Config } from '../config/load-config.js'
 import { errorMessage } from '../errors.js'
+import { FaceDirectory } from '../faces/face-directory.js'
+import type { BlacklistMatch } from '../faces/face-events.js'
+import { FaceIndex } from '../faces/face-index.js'
+import { FaceModels } from '../faces/face-models.js'
+import { toWireBlacklistAlert } from '../faces/face-wire.js'
+import { loadFaceKernel } from '../faces/load-face-kernel.js'
 import { Applier } from '../ingest/applier.js'
 import { DirectBatchWriter, type BatchWriter } from '../ingest/batch-writer.js'
+import { FaceIngest } from '../ingest/face-ingest.js'
 import { WorkerBatchWriter } from '../ingest/worker-batch-writer.js'
 import { Inbox, type InboxEntry } from '../ingest/inbox.js'
 import { IngestHandler } from '../ingest/ingest-handler.js'
@@ -20,7 +28,10 @@ import { checkHealth } from '../ops/health.js'
 import { PACKAGE_ROOT } from '../paths.js'
 import type { Engine } from '../storage/engine.js'
 import { openEngine } from '../storage/open-engine.js'
-import { createRepositories, type Repositories } from '../storage/repositories/repositories.js'
+import {
+  createRepositories,
+  type Repositories,
+} from '../storage/repositories/repositories.js'
 import { SchemaRegistry } from '../validation/schema-registry.js'
 import { resolveBroker } from './resolve-broker.js'
 
@@ -86,6 +97,7 @@ export class App {
     if (migrations.ran.length > 0)
       logger.info({ ran: migrations.ran, engine: kind }, 'migrated')
     const repos = createRepositories(engine, config.events)
+    const faces = await this.#startFaces(engine, repos)
 
     const inbox = new Inbox(config.ingest.inboxPath)
     inbox.start()
@@ -129,10 +141,12 @@ export class App {
       baseTopic: config.mqtt.baseTopic,
       responseTopicPrefixes: config.mqtt.responseTopicPrefixes,
       logger: logger.child({ module: 'api' }),
+      isOutage: (error) => engine.isOutage(error),
       handlers: {
         ...eventsHandlers({ ...repos, ...limits }),
         ...reviewsHandlers({ reviews: repos.reviews, ...limits }),
         ...deadLettersHandlers({ deadLetters: repos.deadLetters, ...limits }),
+        ...facesHandlers({ directory: faces, faces: repos.faces, ...limits }),
         health: () =>
           checkHealth({
             version: readVersion(),
@@ -148,6 +162,15 @@ export class App {
       },
     })
 
+    const faceIngest = new FaceIngest({
+      check: (schemaId, payload) => ingest.check(schemaId, payload),
+      reject: (topic, payload, reason) =>
+        this.#acceptDurably(() => ingest.reject(topic, payload, reason), applier),
+      enroll: (request) => faces.enroll(request),
+      retryMaxMs: config.ingest.retryMaxMs,
+      logger: logger.child({ module: 'faces' }),
+    })
+
     const onMessage = (packet: IPublishPacket): Promise<void> | undefined => {
       const route = topics.route(packet.topic)
       const payload = packet.payload as Buffer
@@ -161,6 +184,8 @@ export class App {
             applier,
           )
         }
+        case 'face':
+          return faceIngest.accept(packet.topic, payload)
         case 'request':
           void this.#answer(requests, route.op, packet)
           return undefined
@@ -182,13 +207,51 @@ export class App {
       logger: logger.child({ module: 'mqtt' }),
     })
     this.#mqtt = mqtt
+    const alertTopic = `${config.mqtt.baseTopic}/alerts/blacklist`
+    const unlisten = faces.events.on('blacklistMatch', (match) =>
+      this.#publishAlert(alertTopic, match),
+    )
     await mqtt.start()
     this.#stops.push(() => mqtt.stop())
+    // Popped before mqtt.stop: a face enrolment still retrying is dead-lettered.
+    this.#stops.push(() => {
+      unlisten()
+      faceIngest.stop()
+    })
 
     logger.info(
       { engine: kind, broker: broker.kind, mqtt: mqtt.protocolVersion },
       'started',
     )
+  }
+
+  /** The face index, loaded from the database before any message arrives. */
+  async #startFaces(engine: Engine, repos: Repositories): Promise<FaceDirectory> {
+    const { config, logger } = this.#options
+    const directory = new FaceDirectory({
+      engine,
+      faces: repos.faces,
+      audit: repos.audit,
+      index: new FaceIndex(await loadFaceKernel()),
+      models: FaceModels.from(config.faces.models),
+      defaultTopK: config.faces.topK,
+      logger: logger.child({ module: 'faces' }),
+    })
+    await directory.start()
+    this.#stops.push(() => directory.stop())
+
+    return directory
+  }
+
+  /** Searches never publish; the root announces their blacklist verdicts. */
+  #publishAlert(topic: string, match: BlacklistMatch): void {
+    const { logger } = this.#options
+    logger.info({ person: match.personId, camera: match.camera }, 'blacklist match')
+
+    const payload = JSON.stringify(toWireBlacklistAlert(match))
+    this.#mqtt?.publish(topic, payload, { qos: 1 }).catch((error: unknown) => {
+      logger.warn({ err: errorMessage(error) }, 'could not publish a blacklist alert')
+    })
   }
 
   /** Where the applier's batches are written: see Capabilities.blockingWrites. */

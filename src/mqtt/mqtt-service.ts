@@ -100,7 +100,10 @@ export class MqttService {
     const client = mqtt.connect(options.url, this.#clientOptions(protocolVersion))
     client.handleMessage = (packet, done) => this.#dispatch(packet, done)
     client.on('connect', () => this.#onConnect(client))
-    client.on('offline', () => this.#log.warn('MQTT connection lost; reconnecting'))
+    client.on('offline', () => {
+      // Before the first connect, start() reports the failure instead.
+      if (this.#client === client) this.#log.warn('MQTT connection lost; reconnecting')
+    })
 
     return new Promise((resolve, reject) => {
       let lastError = 'no answer'

@@ -53,6 +53,8 @@ export interface Engine extends Executor {
   transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T>
   /** Round trip to the database; throws when it is unreachable. */
   ping(): Promise<void>
+  /** Whether an error this engine raised means the database cannot be reached. */
+  isOutage(error: unknown): boolean
   stop(): Promise<void>
 }
 

@@ -63,6 +63,7 @@ describeMatrix('PostgreSQL outage', { engines: ['postgres'] }, (env) => {
     expect(down.storage.reachable).to.equal(false)
     expect(down.problems).to.include('database unreachable; messages wait in the inbox')
     expect(query.status).to.equal('error')
+    expect(query.error?.code).to.equal('UNAVAILABLE')
     expect(stored).to.deep.equal([...ids].sort())
     expect(await countRows(direct, 'dead_letters')).to.equal(0)
     expect(up).to.deep.include({ status: 'ok', problems: [] })

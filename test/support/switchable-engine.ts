@@ -48,6 +48,10 @@ export class SwitchableEngine implements Engine {
     return this.current.ping()
   }
 
+  isOutage(error: unknown): boolean {
+    return this.current.isOutage(error)
+  }
+
   stop(): Promise<void> {
     return this.current.stop()
   }

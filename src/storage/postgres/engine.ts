@@ -6,6 +6,8 @@ import { TYPE_PARSERS, bindValue, placeholder } from './dialect.js'
 import { loadPg } from './driver.js'
 import { PostgresMigrator } from './migrator.js'
 
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE'])
+
 export interface PostgresEngineOptions {
   url: string
   poolSize: number
@@ -83,6 +85,19 @@ export class PostgresEngine implements Engine {
 
   async ping(): Promise<void> {
     await this.#pool.query('SELECT 1')
+  }
+
+  isOutage(error: unknown): boolean {
+    const code = errorCode(error) ?? ''
+    const message = errorMessage(error)
+
+    // Class 08 is connection exceptions, 57P0x the server shutting down (SQLSTATE, PostgreSQL appendix A).
+    return (
+      NETWORK_CODES.has(code) ||
+      code.startsWith('08') ||
+      code.startsWith('57P0') ||
+      /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    )
   }
 
   async stop(): Promise<void> {

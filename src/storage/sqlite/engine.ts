@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { StartupError, errorMessage } from '../../errors.js'
+import { StartupError, errorCode, errorMessage } from '../../errors.js'
 import type { Capabilities, Engine, Executor, RunResult } from '../engine.js'
 import type { Sql } from '../sql.js'
 import { bindValue, placeholder } from './dialect.js'
@@ -88,6 +88,13 @@ export class SqliteEngine implements Engine {
 
   ping(): Promise<void> {
     return settle(() => void this.#readerConnection().prepare('SELECT 1').get())
+  }
+
+  /** A local file is unreachable only when the engine is stopped or the disk fails. */
+  isOutage(error: unknown): boolean {
+    const code = errorCode(error)
+
+    return code === 'STORAGE_STOPPED' || code === 'SQLITE_IOERR' || code === 'SQLITE_CANTOPEN'
   }
 
   async stop(): Promise<void> {
