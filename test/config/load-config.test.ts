@@ -78,6 +78,7 @@ describe('loadConfig', () => {
       expect(config.storage).to.deep.equal({
         url: './data/doorbell-storage.db',
         schema: 'public',
+        readThreads: 1,
         poolSize: 3,
       })
     })
