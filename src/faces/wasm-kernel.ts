@@ -1,29 +1,22 @@
-import wabtInit from 'wabt'
-
 import type { BoundKernel, DistanceKernel } from './distance-kernel.js'
-import { KERNEL_WAT } from './kernel-wat.js'
+import { KERNEL_WASM_BASE64 } from './kernel-wasm.js'
 import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js'
 
 /**
- * Compiles the WAT kernels to a module once; each model's memory gets its own
- * instance of it. Returns undefined when this runtime cannot run WebAssembly SIMD.
+ * Compiles the kernels' binary (built from kernel-wat.ts by `npm run
+ * gen:kernel`) to a module once; each model's memory gets its own instance of
+ * it. Returns undefined when this runtime cannot run WebAssembly SIMD.
  */
-export async function compileWasmKernel(): Promise<DistanceKernel | undefined> {
-  const wabt = await wabtInit()
-  const parsed = wabt.parseWat('face-kernels.wat', KERNEL_WAT, { simd: true })
+export function compileWasmKernel(): Promise<DistanceKernel | undefined> {
+  const binary = new Uint8Array(Buffer.from(KERNEL_WASM_BASE64, 'base64'))
 
-  let binary: Uint8Array
-  try {
-    parsed.validate()
-    binary = parsed.toBinary({}).buffer
-  } finally {
-    parsed.destroy()
-  }
-
-  if (!wasmApi.validate(binary)) return undefined
+  if (!wasmApi.validate(binary)) return Promise.resolve(undefined)
   const module = new wasmApi.Module(binary)
 
-  return { name: 'wasm-simd', bind: (memory) => instantiate(module, memory) }
+  return Promise.resolve({
+    name: 'wasm-simd',
+    bind: (memory) => instantiate(module, memory),
+  })
 }
 
 function instantiate(module: WasmModule, memory: WasmMemory): BoundKernel {
