@@ -46,6 +46,30 @@ async function main(): Promise<void> {
       await latencyAndMemory({ ...options, latencyMessages: quick ? 2_000 : 10_000 }),
     ])
   }
+  if (!only || only === 'events') {
+    const { runEventsBench } = await import('./events-queries.js')
+    print(
+      await runEventsBench({
+        mqttUrl,
+        postgresUrl: (await postgresReachable(postgresUrl)) ? postgresUrl : null,
+        events: quick ? 100_000 : 1_000_000,
+        requests: quick ? 200 : 300,
+        warmup: quick ? 20 : 30,
+      }),
+    )
+  }
+  if (!only || only === 'concurrency') {
+    const { runConcurrencyBench } = await import('./concurrency.js')
+    print(
+      await runConcurrencyBench({
+        mqttUrl,
+        postgresUrl: (await postgresReachable(postgresUrl)) ? postgresUrl : null,
+        events: quick ? 100_000 : 1_000_000,
+        messages: quick ? 10_000 : 40_000,
+        clients: 50,
+      }),
+    )
+  }
   if (!only || only === 'faces') {
     const { runFacesBench } = await import('./faces.js')
     print(await runFacesBench({ quick }))

@@ -6,6 +6,10 @@ export function checkTimeRange(
   before: number | undefined,
 ): void {
   if (after !== undefined && before !== undefined && after >= before) {
-    throw new RequestError('INVALID_REQUEST', 'after must be earlier than before', 'after')
+    throw new RequestError(
+      'INVALID_REQUEST',
+      'after must be earlier than before',
+      'after',
+    )
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { IPublishPacket } from 'mqtt'
 import { deadLettersHandlers } from '../api/handlers/deadletters.js'
+import { eventStatsHandlers } from '../api/handlers/event-stats.js'
 import { eventsHandlers } from '../api/handlers/events.js'
 import { facesHandlers } from '../api/handlers/faces.js'
 import { reviewsHandlers } from '../api/handlers/reviews.js'
@@ -144,6 +145,7 @@ export class App {
       isOutage: (error) => engine.isOutage(error),
       handlers: {
         ...eventsHandlers({ ...repos, ...limits }),
+        ...eventStatsHandlers(repos),
         ...reviewsHandlers({ reviews: repos.reviews, ...limits }),
         ...deadLettersHandlers({ deadLetters: repos.deadLetters, ...limits }),
         ...facesHandlers({ directory: faces, faces: repos.faces, ...limits }),
@@ -257,7 +259,7 @@ export class App {
   /** Where the applier's batches are written: see Capabilities.blockingWrites. */
   async #batchWriter(engine: Engine, repos: Repositories): Promise<BatchWriter> {
     const writer = engine.capabilities.blockingWrites
-      ? new WorkerBatchWriter(this.#options.config.storage)
+      ? new WorkerBatchWriter(this.#options.config.storage, this.#options.config.events)
       : new DirectBatchWriter(engine, repos)
     await writer.start()
     this.#stops.push(() => writer.stop())

@@ -104,6 +104,22 @@ export interface DoorbellStorageConfig {
     defaultLimit: number
     maxLimit: number
   }
+  faces: {
+    /**
+     * How many persons faces/search returns when the request has no top_k.
+     */
+    topK: number
+    /**
+     * The face models whose encodings are stored and searched: name and version as the recogniser sends them, encoding length (dim), metric and the default threshold (largest distance that still matches). Encodings of a model not listed are refused.
+     */
+    models: {
+      name: string
+      version: string
+      dim: number
+      metric: 'euclidean' | 'cosine'
+      threshold: number
+    }[]
+  }
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   }

@@ -14,7 +14,8 @@ export interface IngestHandlerOptions {
   logger: Logger
 }
 
-type Verdict = { message: unknown } | { reason: string }
+/** A parsed, schema-checked message, or the reason it is not one. */
+export type IngestVerdict = { message: unknown } | { reason: string }
 
 export interface IngestCounters {
   received: number
@@ -54,11 +55,23 @@ export class IngestHandler {
     this.#options.onAppended()
   }
 
-  /** The parsed message when it is fit for its stream, else the reason it is not. */
-  #check(stream: StreamKind | undefined, payload: Buffer): Verdict {
+  /**
+   * Appends a dead letter with `reason`: for topics served outside the inbox
+   * (faces), whose payloads can fail after their schema check.
+   */
+  reject(topic: string, payload: Buffer, reason: string): void {
+    const entry = this.#deadLetter(topic, payload, reason, Date.now() / 1000)
+
+    this.#options.inbox.append(entry)
+    this.counters.received++
+    this.counters.deadLettered++
+    this.#options.onAppended()
+  }
+
+  /** Size limit, JSON parse and the check against `schemaId`. */
+  check(schemaId: string, payload: Buffer): IngestVerdict {
     const { maxPayloadBytes, schemas } = this.#options
 
-    if (!stream) return { reason: 'no ingest stream serves this topic' }
     if (payload.length > maxPayloadBytes) {
       const limit = `ingest.maxPayloadBytes (${maxPayloadBytes})`
       return { reason: `payload of ${payload.length} bytes exceeds ${limit}` }
@@ -71,7 +84,6 @@ export class IngestHandler {
       return { reason: `not valid JSON: ${(error as Error).message}` }
     }
 
-    const { schemaId } = STREAMS[stream]
     const result = schemas.validate(schemaId, message)
     if (!result.ok) {
       return {
@@ -80,6 +92,13 @@ export class IngestHandler {
     }
 
     return { message }
+  }
+
+  /** The parsed message when it is fit for its stream, else the reason it is not. */
+  #check(stream: StreamKind | undefined, payload: Buffer): IngestVerdict {
+    if (!stream) return { reason: 'no ingest stream serves this topic' }
+
+    return this.check(STREAMS[stream].schemaId, payload)
   }
 
   #deadLetter(

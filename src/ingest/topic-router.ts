@@ -12,6 +12,8 @@ export type BrokerStat = (typeof BROKER_STATS)[number]
 export type Route =
   | { kind: 'stream'; stream: StreamKind }
   | { kind: 'request'; op: string }
+  /** <base>/ingest/face: enrolled directly, not through the inbox. */
+  | { kind: 'face' }
   | { kind: 'broker-stat'; stat: BrokerStat }
   | { kind: 'unknown-ingest' }
   | { kind: 'ignore' }
@@ -33,11 +35,13 @@ export class TopicRouter {
   readonly #streams: Map<string, StreamKind>
   readonly #requestPrefix: string
   readonly #ingestPrefix: string
+  readonly #faceTopic: string
 
   constructor(settings: TopicSettings) {
     this.#settings = settings
     this.#requestPrefix = `${settings.baseTopic}/request/`
     this.#ingestPrefix = `${settings.baseTopic}/ingest/`
+    this.#faceTopic = `${this.#ingestPrefix}face`
     this.#streams = new Map<string, StreamKind>([
       [`${settings.frigatePrefix}/events`, 'frigate-event'],
       [`${settings.frigatePrefix}/reviews`, 'frigate-review'],
@@ -49,6 +53,7 @@ export class TopicRouter {
   route(topic: string): Route {
     const stream = this.#streams.get(topic)
     if (stream) return { kind: 'stream', stream }
+    if (topic === this.#faceTopic) return { kind: 'face' }
 
     if (topic.startsWith(this.#requestPrefix)) {
       return { kind: 'request', op: topic.slice(this.#requestPrefix.length) }

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads'
 import { AppError } from '../errors.js'
 import type { StorageSettings } from '../storage/open-engine.js'
+import type { RepositorySettings } from '../storage/repositories/repositories.js'
 import { siblingModule, startWorker } from '../workers/start-worker.js'
 import type { BatchWriter, WriteRequest } from './batch-writer.js'
 
@@ -15,6 +16,9 @@ export type WriterReply =
   | { id: number; value: unknown }
   | { id: number; error: { message: string; code?: string } }
 
+/** What the writer thread starts with: the storage settings and the stores'. */
+export type WriterThreadData = StorageSettings & { repositories?: RepositorySettings }
+
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void }
 
 /**
@@ -23,15 +27,15 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
  * the thread that reads MQTT and appends to the inbox, so the two overlap.
  */
 export class WorkerBatchWriter implements BatchWriter {
-  readonly #settings: StorageSettings
+  readonly #settings: WriterThreadData
   readonly #pending = new Map<number, Pending>()
   #worker: Worker | undefined
   #starting: Promise<void> | undefined
   #stopped = false
   #nextId = 1
 
-  constructor(settings: StorageSettings) {
-    this.#settings = settings
+  constructor(settings: StorageSettings, repositories?: RepositorySettings) {
+    this.#settings = { ...settings, repositories }
   }
 
   async start(): Promise<void> {
@@ -87,7 +91,9 @@ export class WorkerBatchWriter implements BatchWriter {
   }
 
   /** A thread that died (it should not) is started again on the next call. */
-  async #call(call: { op: WriterCall['op'] } & Record<string, unknown>): Promise<unknown> {
+  async #call(
+    call: { op: WriterCall['op'] } & Record<string, unknown>,
+  ): Promise<unknown> {
     if (!this.#worker && !this.#stopped) await this.start()
     const worker = this.#worker
     if (!worker) throw new AppError('WRITER_FAILED', 'writer thread is not running')

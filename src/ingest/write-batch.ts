@@ -29,7 +29,14 @@ export function emptyBatch(): WriteBatch {
 }
 
 export function batchSize(batch: WriteBatch): number {
-  return Object.values(batch).reduce((sum, rows: unknown[]) => sum + rows.length, 0)
+  return (
+    batch.events.length +
+    batch.eventResults.length +
+    batch.eventTimeline.length +
+    batch.eventStages.length +
+    batch.reviews.length +
+    batch.deadLetters.length
+  )
 }
 
 /** Writes a batch inside the caller's transaction, store by store. */

@@ -1,15 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { errorCode, errorMessage } from '../errors.js'
-import { openEngine, type StorageSettings } from '../storage/open-engine.js'
+import { openEngine } from '../storage/open-engine.js'
 import { createRepositories } from '../storage/repositories/repositories.js'
 import { DirectBatchWriter } from './batch-writer.js'
-import type { WriterCall, WriterReply } from './worker-batch-writer.js'
+import type { WriterCall, WriterReply, WriterThreadData } from './worker-batch-writer.js'
 
 /** The writer thread: a DirectBatchWriter on its own connection to the database. */
-const settings = workerData as StorageSettings
+const { repositories, ...settings } = workerData as WriterThreadData
 // The writer only writes: no reader threads of its own.
 const engine = openEngine({ ...settings, readThreads: 0 })
-const writer = new DirectBatchWriter(engine, createRepositories(engine))
+const writer = new DirectBatchWriter(engine, createRepositories(engine, repositories))
 const port = parentPort
 
 async function handle(call: WriterCall): Promise<unknown> {

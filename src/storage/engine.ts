@@ -1,3 +1,4 @@
+import type { EventSearch } from './event-search.js'
 import type { Sql } from './sql.js'
 
 /** What differs between engines, asked as capabilities, never by name. */
@@ -48,6 +49,8 @@ export interface Migrator {
 export interface Engine extends Executor {
   readonly capabilities: Capabilities
   readonly migrator: Migrator
+  /** Full-text search over events, in this engine's terms. */
+  readonly search: EventSearch
   /** Opens connections; throws a StartupError when the database is unreachable. */
   start(): Promise<void>
   transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T>

@@ -107,7 +107,7 @@ describeEachEngine('RequestRouter', (ctx) => {
     const repos = createRepositories(engine)
     const limits = { defaultLimit: 3, maxLimit: 5 }
     const handlers: HandlerMap = {
-      ...eventsHandlers({ events: repos.events, ...limits }),
+      ...eventsHandlers({ ...repos, ...limits }),
       ...deadLettersHandlers({ deadLetters: repos.deadLetters, ...limits }),
       health: healthHandler(engine),
     }

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { describeMatrix, useService } from '../support/e2e-service.js'
 
 describeMatrix('bad requests through the broker', { engines: ['sqlite'] }, (env) => {
-  const service = useService(env)
+  const service = useService(env, {}, { scope: 'suite' })
 
   async function error(op: string, body: Record<string, unknown> | string) {
     const reply = await service().request(op, body)

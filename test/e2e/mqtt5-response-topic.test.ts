@@ -16,9 +16,11 @@ describeMatrix(
   'MQTT 5 request/response',
   { brokers: ['mosquitto'], engines: ['sqlite'] },
   (env) => {
-    const service = useService(env, (names) => ({
-      mqtt: { responseTopicPrefixes: [`${names.clientId}/replies/`] },
-    }))
+    const service = useService(
+      env,
+      (names) => ({ mqtt: { responseTopicPrefixes: [`${names.clientId}/replies/`] } }),
+      { scope: 'suite' },
+    )
     let client: MqttClient | undefined
     let received: Received[] = []
 

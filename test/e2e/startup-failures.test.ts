@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { Aedes } from 'aedes'
+import { EmbeddedBroker } from '../../src/mqtt/embedded-broker.js'
 import {
   exitWithin,
   spawnCli,
@@ -29,6 +30,7 @@ describe('startup failures of the service process', function () {
   const outcomes = new Map<string, Promise<Outcome>>()
   const servers: Server[] = []
   let broker: Aedes | undefined
+  let accepting: EmbeddedBroker | undefined
   let dir = ''
 
   before(async function () {
@@ -41,9 +43,11 @@ describe('startup failures of the service process', function () {
     const refusingPort = await listenOn(refusing.server)
     const silentPort = await listenOn(silent)
     const closedPort = await freePort()
+    accepting = new EmbeddedBroker({ port: 0, host: '127.0.0.1' })
+    await accepting.start()
 
     start('database', {
-      mqtt: { url: `mqtt://127.0.0.1:${closedPort}` },
+      mqtt: { url: `mqtt://127.0.0.1:${accepting.port}` },
       storage: { url: 'postgres://postgres:s3cret@127.0.0.1:1/x' },
     })
     start('credentials', {
@@ -74,6 +78,7 @@ describe('startup failures of the service process', function () {
   after(async function () {
     for (const server of servers) server.close()
     if (broker) await new Promise<void>((resolve) => broker?.close(() => resolve()))
+    await accepting?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -88,9 +93,13 @@ describe('startup failures of the service process', function () {
       ingest: { inboxPath: join(caseDir, 'inbox.db'), ...settings.ingest },
       log: { level: 'warn', ...settings.log },
     })
-    const exit = exitWithin(spawnCli(['start'], file, env), EXIT_TIMEOUT_MS)
+    const result = exitWithin(spawnCli(['start'], file, env), EXIT_TIMEOUT_MS).then(
+      toOutcome,
+    )
 
-    outcomes.set(name, exit.then(toOutcome))
+    // Its test reports a failure; a case left out by --grep must not be unhandled.
+    result.catch(() => undefined)
+    outcomes.set(name, result)
   }
 
   async function outcome(name: string): Promise<Outcome> {

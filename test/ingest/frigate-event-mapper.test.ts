@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import {
+  frigateEventTimeline,
   mapFrigateEvent,
   type FrigateEventMessage,
 } from '../../src/ingest/mappers/frigate-event-mapper.js'
@@ -152,5 +153,44 @@ describe('mapFrigateEvent', () => {
       expect(record.data).to.deep.equal(message.after)
       expect(record.data).to.deep.include(extra)
     })
+  })
+})
+
+describe('frigateEventTimeline', () => {
+  const timeline = (type: 'new' | 'update' | 'end', overrides: Record<string, unknown>) =>
+    frigateEventTimeline(frigateMessage(type, ID, overrides))
+
+  it('shows the start and each entered zone at the frame_time of an open state', () => {
+    const entries = timeline('update', {
+      start_time: 100,
+      frame_time: 103,
+      entered_zones: ['porch', 'steps', 'porch'],
+    })
+
+    expect(entries).to.deep.equal([
+      { eventId: ID, kind: 'started', key: '', time: 100, detail: null },
+      {
+        eventId: ID,
+        kind: 'zone_entered',
+        key: 'porch',
+        time: 103,
+        detail: { zone: 'porch' },
+      },
+      {
+        eventId: ID,
+        kind: 'zone_entered',
+        key: 'steps',
+        time: 103,
+        detail: { zone: 'steps' },
+      },
+    ])
+  })
+
+  it('adds the end at end_time, or at frame_time for an end without one', () => {
+    const withEnd = timeline('end', { frame_time: 110, end_time: 109 })
+    const without = timeline('end', { frame_time: 110, end_time: null })
+
+    expect(withEnd.at(-1)).to.deep.include({ kind: 'ended', time: 109 })
+    expect(without.at(-1)).to.deep.include({ kind: 'ended', time: 110 })
   })
 })

@@ -163,6 +163,33 @@ describe('IngestHandler', () => {
     expect(only().size).to.equal(MAX_PAYLOAD_BYTES * 2)
   })
 
+  it('dead-letters a payload with the reason given, for topics outside the inbox', () => {
+    const payload = json({ name: 'alice' })
+
+    handler.reject('doorbell-storage/ingest/face', payload, 'model x is not configured')
+
+    expect(only()).to.include({
+      kind: DEAD_LETTER_KIND,
+      topic: 'doorbell-storage/ingest/face',
+      reason: 'model x is not configured',
+      size: payload.length,
+    })
+    expect(handler.counters).to.deep.equal({ received: 1, deadLettered: 1 })
+    expect(appended).to.equal(1)
+  })
+
+  it('checks a payload against a named schema without appending it', () => {
+    const ok = handler.check(
+      'ingest/face.schema.json',
+      json({ name: 'a', model: 'm', encoding: [1] }),
+    )
+    const bad = handler.check('ingest/face.schema.json', json({ name: 'a' }))
+
+    expect(ok).to.deep.equal({ message: { name: 'a', model: 'm', encoding: [1] } })
+    expect(bad).to.have.property('reason').that.includes('/model is required')
+    expect(entries()).to.deep.equal([])
+  })
+
   it('keeps appended entries across a restart of the inbox', () => {
     handler.accept('frigate/events', 'frigate-event', json(frigateMessage('new', 'a')))
     handler.accept('frigate/events', 'frigate-event', Buffer.from('nope'))

@@ -2,6 +2,8 @@ import { expect } from 'chai'
 import {
   PROCESSING_STAGES,
   mapNativeEvent,
+  nativeEventStage,
+  nativeEventTimeline,
   type NativeEventMessage,
 } from '../../src/ingest/mappers/native-event-mapper.js'
 import { compareRevisions } from '../../src/storage/repositories/event-record.js'
@@ -113,5 +115,68 @@ describe('mapNativeEvent', () => {
     }
 
     expect(mapNativeEvent(message, RECEIVED_AT).data).to.deep.equal(message)
+  })
+})
+
+describe('nativeEventStage', () => {
+  const message = (overrides: Partial<NativeEventMessage> = {}): NativeEventMessage => ({
+    event_id: 'evt-1',
+    event_type: 'face_recognized',
+    timestamp: 1_718_987_128.5,
+    source: 'doorbell',
+    ...overrides,
+  })
+
+  it('keeps the enrichments and errors of the message under its stage', () => {
+    const stage = nativeEventStage(
+      message({
+        processing_stage: 'enriched',
+        enrichments: { person: 'alice' },
+        errors: ['timeout', { stage: 'enriched', message: 'no plate' }],
+      }),
+      RECEIVED_AT,
+    )
+
+    expect(stage).to.deep.equal({
+      eventId: 'evt-1',
+      stage: 'enriched',
+      rank: PROCESSING_STAGES.indexOf('enriched'),
+      enrichments: { person: 'alice' },
+      errors: ['timeout', { stage: 'enriched', message: 'no plate' }],
+      receivedAt: RECEIVED_AT,
+    })
+  })
+
+  it('ranks a stage it does not know as -1 and reads missing parts as empty', () => {
+    const stage = nativeEventStage(message({ processing_stage: 'audited' }), RECEIVED_AT)
+
+    expect(stage).to.deep.include({ rank: -1, enrichments: null, errors: [] })
+  })
+
+  it('gives nothing when the message names no stage', () => {
+    expect(nativeEventStage(message(), RECEIVED_AT)).to.equal(undefined)
+  })
+})
+
+describe('nativeEventTimeline', () => {
+  it('starts the event and enters its zones at its timestamp', () => {
+    const entries = nativeEventTimeline({
+      event_id: 'evt-1',
+      event_type: 'motion',
+      timestamp: '2024-06-21T16:25:28.500Z',
+      source: 'doorbell',
+      data: { zones: ['porch'] },
+    })
+
+    expect(entries).to.deep.equal([
+      { eventId: 'evt-1', kind: 'started', key: '', time: 1_718_987_128.5, detail: null },
+      {
+        eventId: 'evt-1',
+        kind: 'zone_entered',
+        key: 'porch',
+        time: 1_718_987_128.5,
+        detail: { zone: 'porch' },
+      },
+    ])
   })
 })

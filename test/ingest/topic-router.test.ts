@@ -24,11 +24,32 @@ describe('TopicRouter', () => {
     })
   })
 
+  it('routes frigate/reviews and frigate/tracked_object_update to their streams', () => {
+    expect(router.route('frigate/reviews')).to.deep.equal({
+      kind: 'stream',
+      stream: 'frigate-review',
+    })
+    expect(router.route('frigate/tracked_object_update')).to.deep.equal({
+      kind: 'stream',
+      stream: 'frigate-object-update',
+    })
+  })
+
+  it('routes <base>/ingest/face to face enrolment, outside the streams', () => {
+    expect(router.route('doorbell-storage/ingest/face')).to.deep.equal({ kind: 'face' })
+    expect(
+      new TopicRouter({ ...SETTINGS, baseTopic: 'home/db' }).route('home/db/ingest/face'),
+    ).to.deep.equal({ kind: 'face' })
+  })
+
   it('routes other <base>/ingest/ topics to unknown-ingest', () => {
     expect(router.route('doorbell-storage/ingest/faces')).to.deep.equal({
       kind: 'unknown-ingest',
     })
     expect(router.route('doorbell-storage/ingest/event/extra')).to.deep.equal({
+      kind: 'unknown-ingest',
+    })
+    expect(router.route('doorbell-storage/ingest/face/extra')).to.deep.equal({
       kind: 'unknown-ingest',
     })
   })
@@ -94,6 +115,8 @@ describe('TopicRouter', () => {
   it('subscribes to ingest at QoS 1, requests at QoS 0 and the drop counters', () => {
     expect(router.subscriptions()).to.deep.equal([
       { topic: 'frigate/events', qos: 1 },
+      { topic: 'frigate/reviews', qos: 1 },
+      { topic: 'frigate/tracked_object_update', qos: 1 },
       { topic: 'doorbell-storage/ingest/#', qos: 1 },
       { topic: 'doorbell-storage/request/#', qos: 0 },
       { topic: '$SYS/broker/publish/messages/dropped', qos: 0 },
@@ -106,6 +129,8 @@ describe('TopicRouter', () => {
 
     expect(quiet.subscriptions().map((s) => s.topic)).to.deep.equal([
       'frigate/events',
+      'frigate/reviews',
+      'frigate/tracked_object_update',
       'doorbell-storage/ingest/#',
       'doorbell-storage/request/#',
     ])
@@ -114,6 +139,8 @@ describe('TopicRouter', () => {
   it('routes every topic it subscribes to somewhere other than ignore', () => {
     const samples = [
       'frigate/events',
+      'frigate/reviews',
+      'frigate/tracked_object_update',
       'doorbell-storage/ingest/x',
       'doorbell-storage/request/x',
     ]

@@ -90,6 +90,7 @@ function matches(record: EventRecord, filter: EventFilter): boolean {
     (filter.after === undefined || record.startTime >= filter.after) &&
     (filter.before === undefined || record.startTime < filter.before) &&
     (filter.minScore === undefined || record.topScore >= filter.minScore) &&
+    (filter.maxScore === undefined || record.topScore <= filter.maxScore) &&
     (filter.hasClip === undefined || record.hasClip === filter.hasClip) &&
     (filter.hasSnapshot === undefined || record.hasSnapshot === filter.hasSnapshot) &&
     (filter.inProgress === undefined || (record.endTime === null) === filter.inProgress)
@@ -151,6 +152,8 @@ const FILTERS: EventFilter[] = [
   { after: T0 + 10, before: T0 + 40 },
   { minScore: 0.5 },
   { minScore: 0.9 },
+  { maxScore: 0.5 },
+  { minScore: 1 / 3, maxScore: 0.7 },
   { hasClip: true },
   { hasClip: false },
   { hasSnapshot: true },

@@ -4,7 +4,22 @@ import { listMigrations } from '../../src/storage/migration-files.js'
 import { raw, sql } from '../../src/storage/sql.js'
 import { describeEachEngine } from '../support/engines.js'
 
-const TABLES = ['events', 'event_zones', 'dead_letters', 'ingest_offsets']
+const TABLES = [
+  'events',
+  'event_zones',
+  'event_results',
+  'event_timeline',
+  'event_stages',
+  'reviews',
+  'review_values',
+  'event_rollup_hourly',
+  'event_rollup_daily',
+  'dead_letters',
+  'ingest_offsets',
+  'persons',
+  'face_encodings',
+  'audit_log',
+]
 
 /** Which of the tables can be read; a dropped one fails to. */
 async function readableTables(engine: Engine): Promise<string[]> {

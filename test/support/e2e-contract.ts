@@ -1,12 +1,19 @@
 import type { MqttClient } from 'mqtt'
 import type { toWireEvent } from '../../src/api/handlers/events.js'
 import { responseSchemaId } from '../../src/api/request-router.js'
+import type {
+  toWireEncoding,
+  toWirePerson,
+  toWireSearch,
+} from '../../src/faces/face-wire.js'
 import type { checkHealth } from '../../src/ops/health.js'
 import { describeProblems, SchemaRegistry } from '../../src/validation/schema-registry.js'
 import { request, type ResponseEnvelope } from './mqtt-client.js'
 
 export type WireEvent = ReturnType<typeof toWireEvent>
 export type HealthReport = Awaited<ReturnType<typeof checkHealth>>
+export type WirePerson = ReturnType<typeof toWirePerson>
+export type WirePersonChange = { person: WirePerson; changes: string[] }
 
 export interface WireDeadLetter {
   id: number
@@ -29,6 +36,12 @@ export interface ResponseData {
     limit: number
   }
   health: HealthReport
+  'faces/enroll': { person: WirePerson; created: boolean; encoding_ids: number[] }
+  'faces/update': WirePersonChange
+  'faces/remove': WirePersonChange
+  'faces/get': { person: WirePerson; encodings: ReturnType<typeof toWireEncoding>[] }
+  'faces/list': { persons: WirePerson[]; next_cursor: string | null; limit: number }
+  'faces/search': ReturnType<typeof toWireSearch>
 }
 
 export type Envelope<Op extends string> = Omit<ResponseEnvelope, 'data'> & {

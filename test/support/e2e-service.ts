@@ -103,13 +103,14 @@ export function describeMatrix(
           broker = await openBroker(this, brokerName)
         })
 
-        after(async function () {
-          await broker?.stop()
-        })
-
         suite(() => {
           if (!broker) throw new Error('no broker: used outside a test')
           return { broker, engine }
+        })
+
+        // Registered after the suite's own hooks, so it runs after them.
+        after(async function () {
+          await broker?.stop()
         })
       })
     }
@@ -131,15 +132,20 @@ export interface RunningService {
   frigateEvents: string
 }
 
-/** A fresh service per test: its own topics, client id, database and inbox. */
+/**
+ * A fresh service per test (or, with scope 'suite', one for the tests of a
+ * suite that change nothing): its own topics, client id, database and inbox.
+ */
 export function useService(
   env: () => E2eEnvironment,
   overrides: E2eOverrides | ((names: E2eNames) => E2eOverrides) = {},
+  { scope = 'test' }: { scope?: 'test' | 'suite' } = {},
 ): () => RunningService {
   let current: RunningService | undefined
   let cleanups: (() => Promise<void> | void)[] = []
+  const [setUp, tearDown] = scope === 'test' ? [beforeEach, afterEach] : [before, after]
 
-  beforeEach(async function () {
+  setUp(async function () {
     const { broker, engine } = env()
     const names = e2eNames()
     const database = await createTestDatabase(engine)
@@ -177,7 +183,7 @@ export function useService(
     }
   })
 
-  afterEach(async function () {
+  tearDown(async function () {
     const steps = cleanups.reverse()
     current = undefined
     cleanups = []

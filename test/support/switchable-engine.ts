@@ -28,6 +28,10 @@ export class SwitchableEngine implements Engine {
     return this.current.migrator
   }
 
+  get search() {
+    return this.current.search
+  }
+
   start(): Promise<void> {
     return this.current.start()
   }

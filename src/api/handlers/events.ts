@@ -16,6 +16,7 @@ import type {
   TimelineEntry,
 } from '../../storage/repositories/event-timeline-repository.js'
 import type { ReviewsRepository } from '../../storage/repositories/reviews-repository.js'
+import { searchWords } from '../../storage/event-search.js'
 import { decodeCursor, encodeCursor, pageLimit } from '../cursor.js'
 import type { HandlerMap } from '../handler.js'
 import { RequestError } from '../request-error.js'
@@ -47,10 +48,15 @@ interface EventsQuery {
   has_clip?: boolean
   has_snapshot?: boolean
   in_progress?: boolean
+  q?: string
   sort?: EventSort
   limit?: number
   cursor?: string
+  offset?: number
 }
+
+/** Deepest offset, and deepest a relevance-ordered listing goes (schema maximum). */
+export const MAX_OFFSET = 1000
 
 export function eventsHandlers(options: EventsHandlerOptions): HandlerMap {
   return {
@@ -58,6 +64,9 @@ export function eventsHandlers(options: EventsHandlerOptions): HandlerMap {
     'events/get': (request) => getEvent(options, String(request.id)),
   }
 }
+
+/** The data of an events/get answer. */
+export type WireEventDetails = Awaited<ReturnType<typeof getEvent>>
 
 /** The event with everything stored about it. */
 async function getEvent(options: EventsHandlerOptions, id: string) {
@@ -91,6 +100,7 @@ async function queryEvents(
   const limit = pageLimit(query.limit, options.defaultLimit, options.maxLimit)
 
   checkTimeRange(query.after, query.before)
+  checkPaging(query, sort)
   if (
     query.min_score !== undefined &&
     query.max_score !== undefined &&
@@ -115,17 +125,58 @@ async function queryEvents(
       hasClip: query.has_clip,
       hasSnapshot: query.has_snapshot,
       inProgress: query.in_progress,
+      words: query.q === undefined ? undefined : searchWords(query.q),
     },
     sort,
     limit,
-    after: query.cursor ? readCursor(query.cursor, sort) : undefined,
+    ...position(query, sort),
   })
 
   return {
     events: page.events.map(toWireEvent),
-    next_cursor: page.next ? encodeCursor(sort, [page.next.value, page.next.id]) : null,
+    next_cursor: page.next ? nextCursor(query, sort, page.next, limit) : null,
     limit,
   }
+}
+
+function checkPaging(query: EventsQuery, sort: EventSort): void {
+  if (query.cursor !== undefined && query.offset !== undefined) {
+    const message = 'give cursor or offset, not both'
+    throw new RequestError('INVALID_REQUEST', message, 'offset')
+  }
+  if (sort === 'relevance' && query.q === undefined) {
+    const message = 'sort relevance needs q'
+    throw new RequestError('INVALID_REQUEST', message, 'sort')
+  }
+}
+
+/**
+ * Where the page starts. Relevance ranks change as events arrive, so its
+ * cursor holds an offset; the other sorts page by keyset.
+ */
+function position(query: EventsQuery, sort: EventSort) {
+  if (query.cursor === undefined) return { offset: query.offset }
+  if (sort !== 'relevance') return { after: readCursor(query.cursor, sort) }
+
+  const [offset] = decodeCursor(query.cursor, sort, 1)
+  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
+    throw new RequestError('INVALID_REQUEST', 'cursor is damaged', 'cursor')
+  }
+
+  return { offset }
+}
+
+function nextCursor(
+  query: EventsQuery,
+  sort: EventSort,
+  next: { value: number; id: string },
+  limit: number,
+): string | null {
+  if (sort !== 'relevance') return encodeCursor(sort, [next.value, next.id])
+
+  const offset = (position(query, sort).offset ?? 0) + limit
+
+  return offset <= MAX_OFFSET ? encodeCursor(sort, [offset]) : null
 }
 
 function readCursor(cursor: string, sort: EventSort) {

@@ -81,6 +81,9 @@ function readCursor(cursor: string, tag: string) {
   return { value, id }
 }
 
+/** The data of a reviews/query answer. */
+export type WireReviewPage = Awaited<ReturnType<typeof queryReviews>>
+
 /** The stored review item in the wire's snake_case. */
 export function toWireReview(record: ReviewRecord) {
   return {

@@ -80,14 +80,8 @@ export function frigateEventTimeline(message: FrigateEventMessage): TimelineEntr
   ]
 
   for (const zone of new Set(state.entered_zones ?? [])) {
-    const detail = { zone }
-    entries.push({
-      eventId,
-      kind: 'zone_entered',
-      key: zone,
-      time: state.frame_time,
-      detail,
-    })
+    const time = state.frame_time
+    entries.push({ eventId, kind: 'zone_entered', key: zone, time, detail: { zone } })
   }
   if (endTime !== null) {
     entries.push({ eventId, kind: 'ended', key: '', time: endTime, detail: null })

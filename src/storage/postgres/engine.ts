@@ -4,6 +4,7 @@ import type { Capabilities, Engine, Executor, RunResult } from '../engine.js'
 import type { Sql } from '../sql.js'
 import { TYPE_PARSERS, bindValue, placeholder } from './dialect.js'
 import { loadPg } from './driver.js'
+import { PostgresEventSearch } from './event-search.js'
 import { PostgresMigrator } from './migrator.js'
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE'])
@@ -23,6 +24,7 @@ export class PostgresEngine implements Engine {
     blockingWrites: false,
   }
   readonly migrator: PostgresMigrator
+  readonly search = new PostgresEventSearch()
   readonly #url: string
   readonly #pool: pg.Pool
 

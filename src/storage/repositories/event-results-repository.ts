@@ -1,6 +1,7 @@
 import { fromJson, type Engine, type Executor } from '../engine.js'
 import { chunks, join, list, raw, sql } from '../sql.js'
 import { byCodePoint } from './code-point-order.js'
+import type { EventDerivedState } from './event-derived-state.js'
 
 /** One recognition result for a tracked object (frigate/tracked_object_update). */
 export interface EventResult {
@@ -52,10 +53,12 @@ type ResultRow = Record<(typeof COLUMNS)[number], unknown>
 export class EventResultsRepository {
   readonly #engine: Engine
   readonly #options: EventResultsOptions
+  readonly #derived: EventDerivedState
 
-  constructor(engine: Engine, options: EventResultsOptions) {
+  constructor(engine: Engine, options: EventResultsOptions, derived: EventDerivedState) {
     this.#engine = engine
     this.#options = options
+    this.#derived = derived
   }
 
   /**
@@ -99,7 +102,12 @@ export class EventResultsRepository {
     const minScore = this.#options.faceMinScore
 
     for (const ids of chunks([...new Set(eventIds)], maxBindValues - 8)) {
-      await tx.run(sql`UPDATE events SET
+      await this.#derived.around(tx, ids, () => this.#apply(tx, ids, minScore))
+    }
+  }
+
+  async #apply(tx: Executor, ids: readonly string[], minScore: number): Promise<void> {
+    await tx.run(sql`UPDATE events SET
         person = (SELECT r.name FROM event_results r
           WHERE r.event_id = events.id AND r.kind = 'face' AND r.name IS NOT NULL
             AND r.name <> ${NO_FACE} AND r.score >= ${minScore}
@@ -110,7 +118,6 @@ export class EventResultsRepository {
           ORDER BY r.time DESC, r.result_key DESC LIMIT 1)
         WHERE id IN ${list(ids)}
           AND EXISTS (SELECT 1 FROM event_results r WHERE r.event_id = events.id)`)
-    }
   }
 
   /** An event's results, oldest first. */

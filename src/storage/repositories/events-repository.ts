@@ -1,9 +1,11 @@
 import { fromBool, fromJson, type Engine, type Executor } from '../engine.js'
 import { EMPTY, chunks, join, list, raw, sql, type Sql } from '../sql.js'
+import type { EventDerivedState } from './event-derived-state.js'
 import { latestPerId, type EventOrigin, type EventRecord } from './event-record.js'
 
+/** Sorts that page by keyset; relevance (with words only) pages by offset. */
 export const EVENT_SORTS = ['start_time_desc', 'start_time_asc', 'score_desc'] as const
-export type EventSort = (typeof EVENT_SORTS)[number]
+export type EventSort = (typeof EVENT_SORTS)[number] | 'relevance'
 
 export interface EventFilter {
   cameras?: string[]
@@ -20,6 +22,8 @@ export interface EventFilter {
   hasClip?: boolean
   hasSnapshot?: boolean
   inProgress?: boolean
+  /** Words that must all appear in the searched columns (see EventSearch). */
+  words?: string[]
 }
 
 /** Where the previous page ended: the sort key and id of its last row. */
@@ -32,13 +36,22 @@ export interface EventPageRequest {
   filter: EventFilter
   sort: EventSort
   limit: number
+  /** Keyset paging: where the previous page ended. Not with sort relevance. */
   after?: EventKey
+  /** Rows to skip, for small pages and for sort relevance. */
+  offset?: number
 }
 
 export interface EventPage {
   events: EventRecord[]
   /** Key of the last row when another page follows. */
   next: EventKey | null
+}
+
+/** Which events to delete: these ids, and/or every event started before. */
+export interface EventDeletion {
+  ids?: readonly string[]
+  startedBefore?: number
 }
 
 const COLUMNS = [
@@ -70,26 +83,35 @@ const COLUMNS = [
 // Replaced on a newer revision; created_at stays as first written.
 const UPDATED_COLUMNS = COLUMNS.filter((c) => c !== 'id' && c !== 'created_at')
 
-const SORTS: Record<EventSort, { column: string; descending: boolean }> = {
+// Column sorts; relevance orders by the search's rank instead.
+const SORTS: Record<
+  Exclude<EventSort, 'relevance'>,
+  { column: string; descending: boolean }
+> = {
   start_time_desc: { column: 'start_time', descending: true },
   start_time_asc: { column: 'start_time', descending: false },
   score_desc: { column: 'top_score', descending: true },
 }
 
-// Written only from recognition results, never by the upsert.
-const DERIVED_COLUMNS = ['person', 'description'] as const
+// person and description are written from recognition results, never by the upsert.
+type EventRow = Record<(typeof COLUMNS)[number] | 'person' | 'description', unknown>
 
-type EventRow = Record<
-  (typeof COLUMNS)[number] | (typeof DERIVED_COLUMNS)[number],
-  unknown
->
+// Named, not *: an engine may keep more columns (PostgreSQL's search vector).
+const SELECTED = raw(
+  [...COLUMNS, 'person', 'description'].map((c) => `events.${c}`).join(', '),
+)
+
+// Tables that keep rows per event id, deleted with their event.
+const EVENT_TABLES = ['event_zones', 'event_results', 'event_timeline', 'event_stages']
 
 /** Security events of every origin, on any engine. */
 export class EventsRepository {
   readonly #engine: Engine
+  readonly #derived: EventDerivedState
 
-  constructor(engine: Engine) {
+  constructor(engine: Engine, derived: EventDerivedState) {
     this.#engine = engine
+    this.#derived = derived
   }
 
   /**
@@ -100,10 +122,17 @@ export class EventsRepository {
   async upsert(tx: Executor, records: readonly EventRecord[]): Promise<void> {
     if (records.length === 0) return
     const { maxBindValues } = this.#engine.capabilities
+    const latest = latestPerId(records)
 
-    for (const chunk of chunks(latestPerId(records), maxBindValues / COLUMNS.length)) {
-      await tx.run(upsertStatement(chunk))
-    }
+    await this.#derived.around(
+      tx,
+      latest.map((record) => record.id),
+      async () => {
+        for (const chunk of chunks(latest, maxBindValues / COLUMNS.length)) {
+          await tx.run(upsertStatement(chunk))
+        }
+      },
+    )
 
     for (const chunk of chunks(uniqueZones(records), maxBindValues / 2)) {
       await tx.run(sql`INSERT INTO event_zones (event_id, zone) VALUES ${join(chunk.map(list))}
@@ -112,34 +141,36 @@ export class EventsRepository {
   }
 
   async get(id: string, db: Executor = this.#engine): Promise<EventRecord | undefined> {
-    const rows = await db.query<EventRow>(sql`SELECT * FROM events WHERE id = ${id}`)
+    const rows = await db.query<EventRow>(
+      sql`SELECT ${SELECTED} FROM events WHERE id = ${id}`,
+    )
 
     return rows[0] && fromRow(rows[0])
   }
 
   /** Events that name this one as their parent, oldest first. */
   async children(parentId: string): Promise<EventRecord[]> {
-    const rows = await this.#engine.query<EventRow>(sql`SELECT * FROM events
+    const rows = await this.#engine.query<EventRow>(sql`SELECT ${SELECTED} FROM events
       WHERE parent_event_id = ${parentId} ORDER BY start_time, id`)
 
     return rows.map(fromRow)
   }
 
   async page(request: EventPageRequest): Promise<EventPage> {
-    const { column, descending } = SORTS[request.sort]
-    const conditions = filterConditions(request.filter)
+    const words = request.filter.words
+    if (words?.length === 0) return { events: [], next: null }
 
-    if (request.after) {
-      const op = raw(descending ? '<' : '>')
-      conditions.push(
-        sql`(${raw(column)}, id) ${op} (${request.after.value}, ${request.after.id})`,
-      )
-    }
+    const match = words ? this.#engine.search.match(words) : undefined
+    const conditions = filterConditions(request.filter)
+    if (match) conditions.push(match.where)
+    const order = sortOrder(request.sort, match?.relevance)
+    if (request.after && order.keyset) conditions.push(order.keyset(request.after))
 
     const where = conditions.length > 0 ? sql`WHERE ${join(conditions, ' AND ')}` : EMPTY
-    const direction = raw(descending ? 'DESC' : 'ASC')
-    const rows = await this.#engine.query<EventRow>(sql`SELECT * FROM events ${where}
-      ORDER BY ${raw(column)} ${direction}, id ${direction} LIMIT ${request.limit + 1}`)
+    const offset = request.offset ? sql`OFFSET ${request.offset}` : EMPTY
+    const rows = await this.#engine.query<EventRow>(sql`SELECT ${SELECTED}
+      FROM events ${match?.from ?? EMPTY} ${where}
+      ORDER BY ${order.by} LIMIT ${request.limit + 1} ${offset}`)
     const events = rows.slice(0, request.limit).map(fromRow)
     const last = events[events.length - 1]
     const next =
@@ -151,6 +182,58 @@ export class EventsRepository {
         : null
 
     return { events, next }
+  }
+
+  /**
+   * Deletes events with their zones, results, timeline, stages and search
+   * entries, keeping the rollups exact. Returns how many events went.
+   * With ids, their results and timeline go even when the event never came.
+   */
+  async delete(which: EventDeletion): Promise<number> {
+    const { maxBindValues } = this.#engine.capabilities
+
+    return this.#engine.transaction(async (tx) => {
+      const ids = new Set(which.ids)
+      if (which.startedBefore !== undefined) {
+        const rows = await tx.query<{ id: string }>(sql`SELECT id FROM events
+          WHERE start_time < ${which.startedBefore}`)
+        for (const row of rows) ids.add(row.id)
+      }
+      let deleted = 0
+
+      for (const chunk of chunks([...ids], maxBindValues)) {
+        await this.#derived.around(tx, chunk, async () => {
+          for (const table of EVENT_TABLES) {
+            await tx.run(sql`DELETE FROM ${raw(table)} WHERE event_id IN ${list(chunk)}`)
+          }
+          const result = await tx.run(sql`DELETE FROM events WHERE id IN ${list(chunk)}`)
+          deleted += result.changes
+        })
+      }
+
+      return deleted
+    })
+  }
+}
+
+interface SortOrder {
+  by: Sql
+  keyset?: (after: EventKey) => Sql
+}
+
+function sortOrder(sort: EventSort, relevance: Sql | undefined): SortOrder {
+  if (sort === 'relevance') {
+    return { by: sql`${relevance ?? raw('0')} DESC, events.id DESC` }
+  }
+
+  const { column, descending } = SORTS[sort]
+  const direction = raw(descending ? 'DESC' : 'ASC')
+  const op = raw(descending ? '<' : '>')
+
+  return {
+    by: sql`events.${raw(column)} ${direction}, events.id ${direction}`,
+    keyset: (after) =>
+      sql`(events.${raw(column)}, events.id) ${op} (${after.value}, ${after.id})`,
   }
 }
 

@@ -1,9 +1,13 @@
 import type { Engine } from '../engine.js'
+import { AuditRepository } from './audit-repository.js'
 import { DeadLettersRepository } from './dead-letters-repository.js'
+import { EventDerivedState } from './event-derived-state.js'
 import { EventResultsRepository } from './event-results-repository.js'
 import { EventStagesRepository } from './event-stages-repository.js'
+import { EventStatsRepository } from './event-stats-repository.js'
 import { EventTimelineRepository } from './event-timeline-repository.js'
 import { EventsRepository } from './events-repository.js'
+import { FacesRepository } from './faces-repository.js'
 import { IngestOffsetsRepository } from './ingest-offsets-repository.js'
 import { ReviewsRepository } from './reviews-repository.js'
 
@@ -13,9 +17,12 @@ export interface Repositories {
   eventResults: EventResultsRepository
   eventTimeline: EventTimelineRepository
   eventStages: EventStagesRepository
+  eventStats: EventStatsRepository
   reviews: ReviewsRepository
   deadLetters: DeadLettersRepository
   ingestOffsets: IngestOffsetsRepository
+  faces: FacesRepository
+  audit: AuditRepository
 }
 
 /** What the stores take from the configuration (the events section). */
@@ -30,13 +37,18 @@ export function createRepositories(
   engine: Engine,
   settings: RepositorySettings = DEFAULT_SETTINGS,
 ): Repositories {
+  const derived = new EventDerivedState(engine)
+
   return {
-    events: new EventsRepository(engine),
-    eventResults: new EventResultsRepository(engine, settings),
+    events: new EventsRepository(engine, derived),
+    eventResults: new EventResultsRepository(engine, settings, derived),
     eventTimeline: new EventTimelineRepository(engine),
     eventStages: new EventStagesRepository(engine),
+    eventStats: new EventStatsRepository(engine),
     reviews: new ReviewsRepository(engine),
     deadLetters: new DeadLettersRepository(engine),
     ingestOffsets: new IngestOffsetsRepository(engine),
+    faces: new FacesRepository(engine),
+    audit: new AuditRepository(engine),
   }
 }

@@ -43,6 +43,12 @@ export interface ReviewPage {
   next: ReviewKey | null
 }
 
+export interface SeverityCount {
+  camera: string
+  severity: string
+  count: number
+}
+
 const COLUMNS = [
   'id',
   'camera',
@@ -112,6 +118,21 @@ export class ReviewsRepository {
       ORDER BY start_time, id`)
 
     return this.#withValues(rows)
+  }
+
+  /** Review items started in [after, before), counted per camera and severity. */
+  async severityCounts(after: number, before: number): Promise<SeverityCount[]> {
+    const rows = await this.#engine.query<{
+      camera: string
+      severity: string
+      n: unknown
+    }>(
+      sql`SELECT camera, severity, count(*) AS n FROM reviews
+        WHERE start_time >= ${after} AND start_time < ${before}
+        GROUP BY camera, severity`,
+    )
+
+    return rows.map(({ camera, severity, n }) => ({ camera, severity, count: Number(n) }))
   }
 
   async page(request: ReviewPageRequest): Promise<ReviewPage> {

@@ -5,6 +5,7 @@ import { StartupError, errorCode, errorMessage } from '../../errors.js'
 import type { Capabilities, Engine, Executor, RunResult } from '../engine.js'
 import type { Sql } from '../sql.js'
 import { bindValue, placeholder } from './dialect.js'
+import { SqliteEventSearch } from './event-search.js'
 import { SqliteMigrator } from './migrator.js'
 import { ReadPool } from './read-pool.js'
 
@@ -26,6 +27,7 @@ export interface SqliteEngineOptions {
 export class SqliteEngine implements Engine {
   readonly capabilities: Capabilities
   readonly migrator: SqliteMigrator
+  readonly search = new SqliteEventSearch()
   readonly #path: string
   #writer: Connection | undefined
   #reader: Connection | undefined
