@@ -340,7 +340,9 @@ describeEachEngine('Applier', (ctx) => {
     it('keeps entries and sets lastError once its engine is stopped', async () => {
       const own = openEngine(ctx().database.settings)
       await own.start()
-      const applier = newApplier({ writer: new DirectBatchWriter(own, createRepositories(own)) })
+      const applier = newApplier({
+        writer: new DirectBatchWriter(own, createRepositories(own)),
+      })
       const handler = handlerFor(applier)
       await applier.start()
 

@@ -7,7 +7,13 @@ import { loadPg } from './driver.js'
 import { PostgresEventSearch } from './event-search.js'
 import { PostgresMigrator } from './migrator.js'
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE'])
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+])
 
 export interface PostgresEngineOptions {
   url: string

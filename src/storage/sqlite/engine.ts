@@ -96,7 +96,9 @@ export class SqliteEngine implements Engine {
   isOutage(error: unknown): boolean {
     const code = errorCode(error)
 
-    return code === 'STORAGE_STOPPED' || code === 'SQLITE_IOERR' || code === 'SQLITE_CANTOPEN'
+    return (
+      code === 'STORAGE_STOPPED' || code === 'SQLITE_IOERR' || code === 'SQLITE_CANTOPEN'
+    )
   }
 
   async stop(): Promise<void> {
