@@ -213,6 +213,27 @@ describeEachEngine('RequestRouter with security events', (ctx) => {
       expect(event.stages).to.deep.equal([])
     })
 
+    it('links the person a face result names to the face database when known', async () => {
+      expect((await data('events/get', { id: PERSON })).known_person).to.equal(null)
+
+      const { engine } = ctx()
+      const repos = createRepositories(engine)
+      const alice = {
+        name: 'alice',
+        list: 'blacklist' as const,
+        reason: 'parcels',
+        metadata: {},
+      }
+      const id = await engine.transaction((tx) => repos.faces.insertPerson(tx, alice, T0))
+
+      expect((await data('events/get', { id: PERSON })).known_person).to.deep.equal({
+        id,
+        name: 'alice',
+        list: 'blacklist',
+      })
+      expect((await data('events/get', { id: CAR })).known_person).to.equal(null)
+    })
+
     it("answers a child event with each stage's enrichments and errors", async () => {
       const child = await data('events/get', { id: 'ring-1' })
 

@@ -16,6 +16,7 @@ import type {
   TimelineEntry,
 } from '../../storage/repositories/event-timeline-repository.js'
 import type { ReviewsRepository } from '../../storage/repositories/reviews-repository.js'
+import type { FacesRepository } from '../../storage/repositories/faces-repository.js'
 import { searchWords } from '../../storage/event-search.js'
 import { decodeCursor, encodeCursor, pageLimit } from '../cursor.js'
 import type { HandlerMap } from '../handler.js'
@@ -29,6 +30,8 @@ export interface EventsHandlerOptions {
   eventResults: EventResultsRepository
   eventStages: EventStagesRepository
   reviews: ReviewsRepository
+  /** When given, events/get links the person a face result names to the face database. */
+  faces?: FacesRepository
   defaultLimit: number
   maxLimit: number
 }
@@ -73,16 +76,19 @@ async function getEvent(options: EventsHandlerOptions, id: string) {
   const record = await options.events.get(id)
   if (!record) throw new RequestError('NOT_FOUND', `no event with id ${id}`, 'id')
 
-  const [timeline, results, stages, reviews, children] = await Promise.all([
+  const name = record.person ?? record.subLabel
+  const [timeline, results, stages, reviews, children, person] = await Promise.all([
     options.eventTimeline.forEvent(id),
     options.eventResults.forEvent(id),
     options.eventStages.forEvent(id),
     options.reviews.forEvent(id),
     options.events.children(id),
+    name === null ? undefined : options.faces?.findActiveByName(name),
   ])
 
   return {
     ...toWireEvent(record),
+    known_person: person ? { id: person.id, name: person.name, list: person.list } : null,
     timeline: timeline.map(toWireTimelineEntry),
     results: results.map(toWireResult),
     stages: stages.map(toWireStage),
