@@ -1,16 +1,8 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { IPublishPacket } from 'mqtt'
-import { deadLettersHandlers } from '../api/handlers/deadletters.js'
-import { eventStatsHandlers } from '../api/handlers/event-stats.js'
-import { eventsHandlers } from '../api/handlers/events.js'
-import { facesHandlers } from '../api/handlers/faces.js'
-import { reviewsHandlers } from '../api/handlers/reviews.js'
 import { RequestRouter } from '../api/request-router.js'
 import type { Config } from '../config/load-config.js'
 import { errorMessage } from '../errors.js'
 import { FaceDirectory } from '../faces/face-directory.js'
-import type { BlacklistMatch } from '../faces/face-events.js'
 import { FaceIndex } from '../faces/face-index.js'
 import { FaceModels } from '../faces/face-models.js'
 import { toWireBlacklistAlert } from '../faces/face-wire.js'
@@ -25,8 +17,7 @@ import { TopicRouter } from '../ingest/topic-router.js'
 import type { Logger } from '../log/logger.js'
 import { emptyBrokerStats, recordBrokerStat } from '../mqtt/broker-stats.js'
 import { MqttService } from '../mqtt/mqtt-service.js'
-import { checkHealth } from '../ops/health.js'
-import { PACKAGE_ROOT } from '../paths.js'
+import { ResponsePublisher } from '../mqtt/response-publisher.js'
 import type { Engine } from '../storage/engine.js'
 import { openEngine } from '../storage/open-engine.js'
 import {
@@ -34,6 +25,7 @@ import {
   type Repositories,
 } from '../storage/repositories/repositories.js'
 import { SchemaRegistry } from '../validation/schema-registry.js'
+import { requestHandlers } from './request-handlers.js'
 import { resolveBroker } from './resolve-broker.js'
 
 export interface AppOptions {
@@ -53,7 +45,6 @@ export class App {
   readonly #options: AppOptions
   readonly #stops: (() => Promise<void> | void)[] = []
   #engine: Engine | undefined
-  #mqtt: MqttService | undefined
 
   constructor(options: AppOptions) {
     this.#options = options
@@ -133,35 +124,37 @@ export class App {
       logger: logger.child({ module: 'ingest' }),
     })
     const brokerStats = emptyBrokerStats()
-    const limits = {
-      defaultLimit: config.api.defaultLimit,
-      maxLimit: config.api.maxLimit,
-    }
+    const mqtt = new MqttService({
+      ...config.mqtt,
+      url: broker.url,
+      protocolVersion: broker.protocolVersion ?? config.mqtt.protocolVersion,
+      availabilityTopic: `${config.mqtt.baseTopic}/available`,
+      subscriptions: topics.subscriptions(),
+      // Messages arrive only after start(), when dispatch below is defined.
+      onMessage: (packet) => dispatch(packet),
+      logger: logger.child({ module: 'mqtt' }),
+    })
     const requests = new RequestRouter({
       schemas,
       baseTopic: config.mqtt.baseTopic,
       responseTopicPrefixes: config.mqtt.responseTopicPrefixes,
       logger: logger.child({ module: 'api' }),
       isOutage: (error) => engine.isOutage(error),
-      handlers: {
-        ...eventsHandlers({ ...repos, ...limits }),
-        ...eventStatsHandlers(repos),
-        ...reviewsHandlers({ reviews: repos.reviews, ...limits }),
-        ...deadLettersHandlers({ deadLetters: repos.deadLetters, ...limits }),
-        ...facesHandlers({ directory: faces, faces: repos.faces, ...limits }),
-        health: () =>
-          checkHealth({
-            version: readVersion(),
-            startedAt,
-            engine,
-            mqtt,
-            brokerKind: broker.kind,
-            ingest: ingest.counters,
-            applier: applier.stats,
-            inboxPending: () => inbox.pending,
-            broker: brokerStats,
-          }),
-      },
+      handlers: requestHandlers({
+        config,
+        repos,
+        faces,
+        health: {
+          startedAt,
+          engine,
+          mqtt,
+          brokerKind: broker.kind,
+          ingest: ingest.counters,
+          applier: applier.stats,
+          inboxPending: () => inbox.pending,
+          broker: brokerStats,
+        },
+      }),
     })
 
     const faceIngest = new FaceIngest({
@@ -173,7 +166,7 @@ export class App {
       logger: logger.child({ module: 'faces' }),
     })
 
-    const onMessage = (packet: IPublishPacket): Promise<void> | undefined => {
+    const dispatch = (packet: IPublishPacket): Promise<void> | undefined => {
       const route = topics.route(packet.topic)
       const payload = packet.payload as Buffer
 
@@ -189,7 +182,7 @@ export class App {
         case 'face':
           return faceIngest.accept(packet.topic, payload)
         case 'request':
-          void this.#answer(requests, route.op, packet)
+          void publisher.answer(requests, route.op, packet)
           return undefined
         case 'broker-stat':
           recordBrokerStat(brokerStats, route.stat, payload)
@@ -199,20 +192,12 @@ export class App {
       }
     }
 
-    const mqtt = new MqttService({
-      ...config.mqtt,
-      url: broker.url,
-      protocolVersion: broker.protocolVersion ?? config.mqtt.protocolVersion,
-      availabilityTopic: `${config.mqtt.baseTopic}/available`,
-      subscriptions: topics.subscriptions(),
-      onMessage,
-      logger: logger.child({ module: 'mqtt' }),
-    })
-    this.#mqtt = mqtt
+    const publisher = new ResponsePublisher(mqtt, logger.child({ module: 'mqtt' }))
     const alertTopic = `${config.mqtt.baseTopic}/alerts/blacklist`
-    const unlisten = faces.events.on('blacklistMatch', (match) =>
-      this.#publishAlert(alertTopic, match),
-    )
+    const unlisten = faces.events.on('blacklistMatch', (match) => {
+      logger.info({ person: match.personId, camera: match.camera }, 'blacklist match')
+      publisher.announce(alertTopic, toWireBlacklistAlert(match))
+    })
     await mqtt.start()
     this.#stops.push(() => mqtt.stop())
     // Popped before mqtt.stop: a face enrolment still retrying is dead-lettered.
@@ -245,17 +230,6 @@ export class App {
     return directory
   }
 
-  /** Searches never publish; the root announces their blacklist verdicts. */
-  #publishAlert(topic: string, match: BlacklistMatch): void {
-    const { logger } = this.#options
-    logger.info({ person: match.personId, camera: match.camera }, 'blacklist match')
-
-    const payload = JSON.stringify(toWireBlacklistAlert(match))
-    this.#mqtt?.publish(topic, payload, { qos: 1 }).catch((error: unknown) => {
-      logger.warn({ err: errorMessage(error) }, 'could not publish a blacklist alert')
-    })
-  }
-
   /** Where the applier's batches are written: see Capabilities.blockingWrites. */
   async #batchWriter(engine: Engine, repos: Repositories): Promise<BatchWriter> {
     const writer = engine.capabilities.blockingWrites
@@ -285,39 +259,4 @@ export class App {
       }
     }
   }
-
-  async #answer(
-    requests: RequestRouter,
-    op: string,
-    packet: IPublishPacket,
-  ): Promise<void> {
-    const props = packet.properties
-    const reply = await requests.handle(op, packet.payload as Buffer, {
-      responseTopic: props?.responseTopic,
-      correlationData: props?.correlationData,
-    })
-    const mqtt = this.#mqtt
-    if (!mqtt) return
-
-    const properties =
-      reply.correlationData && mqtt.protocolVersion === 5
-        ? { correlationData: reply.correlationData }
-        : undefined
-    await mqtt
-      .publish(reply.topic, reply.payload, { qos: 1, properties })
-      .catch((error: unknown) => {
-        this.#options.logger.warn(
-          { op, err: errorMessage(error) },
-          'could not publish a response',
-        )
-      })
-  }
-}
-
-function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-    version: string
-  }
-
-  return pkg.version
 }

@@ -1,6 +1,7 @@
 import { fromBool, fromJson, type Engine, type Executor } from '../engine.js'
 import { EMPTY, chunks, join, list, raw, sql, type Sql } from '../sql.js'
 import type { EventDerivedState } from './event-derived-state.js'
+import { revisionUpsert } from './revision-upsert.js'
 import { latestPerId, type EventOrigin, type EventRecord } from './event-record.js'
 
 /** Sorts that page by keyset; relevance (with words only) pages by offset. */
@@ -269,13 +270,13 @@ function filterConditions(filter: EventFilter): Sql[] {
 
 function upsertStatement(records: readonly EventRecord[]): Sql {
   const now = Date.now() / 1000
-  const values = join(records.map((record) => list(toRow(record, now))))
-  const updates = raw(UPDATED_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', '))
 
-  return sql`INSERT INTO events (${raw(COLUMNS.join(', '))}) VALUES ${values}
-    ON CONFLICT (id) DO UPDATE SET ${updates}
-    WHERE (excluded.rev_closed, excluded.rev_time, excluded.rev_step)
-        > (events.rev_closed, events.rev_time, events.rev_step)`
+  return revisionUpsert(
+    'events',
+    COLUMNS,
+    UPDATED_COLUMNS,
+    records.map((record) => toRow(record, now)),
+  )
 }
 
 function toRow(record: EventRecord, now: number): unknown[] {

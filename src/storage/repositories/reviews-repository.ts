@@ -1,6 +1,7 @@
 import { fromJson, type Engine, type Executor } from '../engine.js'
 import { EMPTY, chunks, join, list, raw, sql, type Sql } from '../sql.js'
 import { byCodePoint } from './code-point-order.js'
+import { revisionUpsert } from './revision-upsert.js'
 import { latestPerId } from './event-record.js'
 import {
   REVIEW_VALUE_KINDS,
@@ -207,13 +208,13 @@ function filterConditions(filter: ReviewFilter): Sql[] {
 
 function upsertStatement(records: readonly ReviewRecord[]): Sql {
   const now = Date.now() / 1000
-  const values = join(records.map((record) => list(toRow(record, now))))
-  const updates = raw(UPDATED_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', '))
 
-  return sql`INSERT INTO reviews (${raw(COLUMNS.join(', '))}) VALUES ${values}
-    ON CONFLICT (id) DO UPDATE SET ${updates}
-    WHERE (excluded.rev_closed, excluded.rev_time, excluded.rev_step)
-        > (reviews.rev_closed, reviews.rev_time, reviews.rev_step)`
+  return revisionUpsert(
+    'reviews',
+    COLUMNS,
+    UPDATED_COLUMNS,
+    records.map((record) => toRow(record, now)),
+  )
 }
 
 function toRow(record: ReviewRecord, now: number): unknown[] {
