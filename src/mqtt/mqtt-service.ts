@@ -170,6 +170,10 @@ export class MqttService {
   #onConnect(client: MqttClient): void {
     const { subscriptions, availabilityTopic } = this.#options
     const topics = Object.fromEntries(subscriptions.map((s) => [s.topic, { qos: s.qos }]))
+    // Answers are small and awaited: without this, Nagle's algorithm and the
+    // peer's delayed ACK hold a reply for about 40 ms.
+    const socket = client.stream as unknown as { setNoDelay?: (noDelay: boolean) => void }
+    socket.setNoDelay?.(true)
 
     client
       .subscribeAsync(topics)
