@@ -47,7 +47,12 @@ port?.on('message', (call: WriterCall) => {
 })
 
 engine.start().then(
-  () => port?.postMessage('ready'),
+  () => {
+    port?.postMessage('ready')
+    // After 'ready': the first statistics pass may take seconds on a large
+    // database; batches wait in this thread's queue meanwhile, not startup.
+    engine.startMaintenance?.()
+  },
   (error: unknown) =>
     port?.postMessage({ id: 0, error: { message: errorMessage(error) } }),
 )

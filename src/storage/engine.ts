@@ -58,6 +58,11 @@ export interface Engine extends Executor {
   ping(): Promise<void>
   /** Whether an error this engine raised means the database cannot be reached. */
   isOutage(error: unknown): boolean
+  /**
+   * Upkeep the engine wants while it lives (SQLite: planner statistics);
+   * called by the writer, once. Engines whose server does it themselves omit it.
+   */
+  startMaintenance?(): void
   stop(): Promise<void>
 }
 
