@@ -38,9 +38,10 @@ export class EmbeddedBroker {
       })
     } catch (error) {
       await new Promise<void>((resolve) => broker.close(() => resolve()))
+      const reason = errorCode(error) ?? errorMessage(error)
       throw new StartupError(
         'BROKER_BIND_FAILED',
-        `cannot start the embedded MQTT broker on ${host}:${port}: ${errorCode(error) ?? errorMessage(error)}`,
+        `cannot start the embedded MQTT broker on ${host}:${port}: ${reason}`,
         'free the port, set mqtt.embeddedPort, or point mqtt.url at a running broker',
         { cause: error },
       )

@@ -233,7 +233,8 @@ function authRefused(options: MqttServiceOptions, cause: Error): StartupError {
 function unreachable(options: MqttServiceOptions, lastError: string): StartupError {
   return new StartupError(
     'BROKER_UNREACHABLE',
-    `cannot connect to the MQTT broker at ${redact(options.url)} within ${options.connectTimeoutMs} ms (${lastError})`,
+    `cannot connect to the MQTT broker at ${redact(options.url)} ` +
+      `within ${options.connectTimeoutMs} ms (${lastError})`,
     'start the broker or correct mqtt.url (DOORBELL_STORAGE_MQTT_URL)',
   )
 }

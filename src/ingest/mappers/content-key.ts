@@ -16,5 +16,9 @@ function canonicalJson(value: unknown): string {
     .filter(([, item]) => item !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
+  const members = entries.map(
+    ([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`,
+  )
+
+  return `{${members.join(',')}}`
 }

@@ -99,7 +99,8 @@ export class PostgresEngine implements Engine {
     const code = errorCode(error) ?? ''
     const message = errorMessage(error)
 
-    // Class 08 is connection exceptions, 57P0x the server shutting down (SQLSTATE, PostgreSQL appendix A).
+    // SQLSTATE class 08 is connection exceptions, 57P0x the server shutting
+    // down (PostgreSQL documentation, appendix A).
     return (
       NETWORK_CODES.has(code) ||
       code.startsWith('08') ||

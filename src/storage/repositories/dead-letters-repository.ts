@@ -67,7 +67,8 @@ export class DeadLettersRepository {
 
     const where = conditions.length > 0 ? sql`WHERE ${join(conditions, ' AND ')}` : EMPTY
     const rows = await this.#engine.query<Record<string, unknown>>(
-      sql`SELECT id, ${sqlColumns} FROM dead_letters ${where} ORDER BY id DESC LIMIT ${query.limit}`,
+      sql`SELECT id, ${sqlColumns} FROM dead_letters ${where}
+        ORDER BY id DESC LIMIT ${query.limit}`,
     )
 
     return rows.map(fromRow)
