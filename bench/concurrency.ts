@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
 import { App } from '../src/app/app.js'
 import { createLogger } from '../src/log/logger.js'
 import { openEngine } from '../src/storage/open-engine.js'
@@ -17,6 +16,7 @@ import {
   type DatasetLocation,
 } from './events-dataset.js'
 import { serviceConfig } from './events-queries.js'
+import { startWorker } from '../src/workers/start-worker.js'
 import type { PublisherJob } from './publisher-worker.js'
 import { percentile, type BenchTable } from './table.js'
 
@@ -107,7 +107,7 @@ async function measureEngine(
       runId: randomBytes(3).toString('hex'),
       window: WINDOW,
     }
-    const worker = startWorker('./publisher-worker.ts', job)
+    const worker = startWorker(new URL('./publisher-worker.ts', import.meta.url), job)
     let started = performance.now()
     worker.once('message', () => (started = performance.now()))
     await new Promise<void>((resolve) => {
@@ -130,7 +130,7 @@ async function measureEngine(
   }
   const alone: number[] = []
   const loaded: number[] = []
-  const clients = startWorker('./events-clients.ts', clientsJob)
+  const clients = startWorker(new URL('./events-clients.ts', import.meta.url), clientsJob)
   const result = new Promise<ClientsResult>((resolve) =>
     clients.on('message', (message: unknown) => {
       if (typeof message === 'object') resolve(message as ClientsResult)
@@ -153,14 +153,6 @@ async function measureEngine(
     await app.stop()
     rmSync(dir, { recursive: true, force: true })
   }
-}
-
-/** Workers run TypeScript: tsx is registered in the thread first. */
-function startWorker(path: string, data: unknown): Worker {
-  const url = new URL(path, import.meta.url).href
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}) })`
-
-  return new Worker(boot, { eval: true, workerData: data })
 }
 
 /** The bench's own Frigate traffic is dated before the dataset: removed again. */

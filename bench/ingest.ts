@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import mqtt from 'mqtt'
 import { App } from '../src/app/app.js'
 import { loadConfig, type Config } from '../src/config/load-config.js'
@@ -17,6 +17,7 @@ import { createRepositories } from '../src/storage/repositories/repositories.js'
 import { raw, sql } from '../src/storage/sql.js'
 import { SchemaRegistry } from '../src/validation/schema-registry.js'
 import { percentile, type BenchTable } from './table.js'
+import { startWorker } from '../src/workers/start-worker.js'
 import type { PublisherJob } from './publisher-worker.js'
 
 export interface IngestBenchOptions {
@@ -103,12 +104,9 @@ async function throughput(
   return { seconds, perSecond: count / seconds }
 }
 
-/** The publisher runs as TypeScript in a worker; tsx is registered there first. */
+/** The publisher runs in its own thread, as TypeScript (startWorker registers tsx). */
 function startPublisher(job: PublisherJob): Worker {
-  const url = new URL('./publisher-worker.ts', import.meta.url).href
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}) })`
-
-  return new Worker(boot, { eval: true, workerData: job })
+  return startWorker(new URL('./publisher-worker.ts', import.meta.url), job)
 }
 
 function bareSubscriber(url: string) {
@@ -330,7 +328,8 @@ export async function latencyAndMemory(options: IngestBenchOptions): Promise<Ben
       ],
     ],
     notes: [
-      'latency: publish call to the row being readable from a separate SQLite connection (polled every 2 ms)',
+      'latency: publish call to the row being readable from a separate SQLite connection' +
+        ' (polled every 2 ms)',
     ],
   }
 }
