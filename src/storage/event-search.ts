@@ -25,6 +25,27 @@ export interface SearchMatch {
   where: Sql
   /** Higher for a better match, for sort relevance. */
   relevance: Sql
+  /** Set when the index keeps its matches in start_time order. */
+  byTime?: TimeOrderedMatch
+}
+
+/**
+ * A search whose index yields its matches in start_time order (SQLite's
+ * rowids), so a page sorted by time walks the index and stops after its rows
+ * instead of sorting every match. The order is exact between slots and
+ * arbitrary within one: a page completes the slot its last row lies in.
+ */
+export interface TimeOrderedMatch {
+  /** Replaces `events`: the index, with events joined to it. */
+  from: Sql
+  /** The matching condition. */
+  where: Sql
+  /** The walk: newest first when descending. */
+  order(descending: boolean): Sql
+  /** Keeps entries that may have a start_time within [from, to]: a superset. */
+  within(from: number | undefined, to: number | undefined): Sql | undefined
+  /** Keeps exactly the entries in the slot of this start_time. */
+  slot(startTime: number): Sql
 }
 
 /**

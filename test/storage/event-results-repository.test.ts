@@ -228,6 +228,54 @@ describeEachEngine('EventResultsRepository', (ctx) => {
     expect(await page(['bob', 'carol'])).to.deep.equal(['bob'])
   })
 
+  it('pages persons from both columns once each, by keyset and offset', async () => {
+    // Every third by face, every third by sub_label, every third by both.
+    const messages = []
+    const expected: string[] = []
+    for (let i = 0; i < 24; i++) {
+      const id = `p-${String(i).padStart(2, '0')}`
+      const subLabel = i % 3 !== 0 ? { sub_label: ['alice', 0.8] } : {}
+      messages.push(
+        event('new', { start_time: T + (i % 5), top_score: i / 100, ...subLabel }, id),
+      )
+      if (i % 3 !== 1) messages.push(result(faceResult(id, 'alice', 0.9, T)))
+      messages.push(event('new', { start_time: T + i }, `other-${i}`))
+      expected.push(id)
+    }
+    await apply(messages)
+    const byStart = [...expected].sort((a, b) => {
+      const start = (id: string) => Number(id.slice(2)) % 5
+      return start(b) - start(a) || (a < b ? 1 : -1)
+    })
+
+    const walk = async (sort: 'start_time_desc' | 'score_desc') => {
+      const seen: string[] = []
+      let after: { value: number; id: string } | undefined
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await repos.events.page({
+          filter: { persons: ['alice'] },
+          sort,
+          limit: 5,
+          after,
+        })
+        seen.push(...page.events.map((e) => e.id))
+        if (!page.next) return seen
+        after = page.next
+      }
+      return seen
+    }
+    const offset = await repos.events.page({
+      filter: { persons: ['alice'] },
+      sort: 'start_time_desc',
+      limit: 4,
+      offset: 6,
+    })
+
+    expect(await walk('start_time_desc')).to.deep.equal(byStart)
+    expect(await walk('score_desc')).to.deep.equal([...expected].reverse())
+    expect(offset.events.map((e) => e.id)).to.deep.equal(byStart.slice(6, 10))
+  })
+
   it('sets person for more events than one statement can bind', async () => {
     const small = new SmallBindEngine(engine)
     const ids = Array.from({ length: 150 }, (_, i) => `e-${i}`)

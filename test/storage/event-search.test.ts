@@ -127,3 +127,107 @@ describeEachEngine('EventsRepository search', (ctx) => {
     expect(await search('dog')).to.deep.equal([])
   })
 })
+
+describeEachEngine('EventsRepository search sorted by time', (ctx) => {
+  // Many events per hundredth of a second (SQLite's index keeps its entries
+  // in time order by such slots), some in the same instant, some not matching.
+  const starts = Array.from(
+    { length: 120 },
+    (_, i) => T0 + Math.floor(i / 7) * 0.013 + (i % 3) * 0.004,
+  )
+  const ids = starts.map((_, i) => `${T0}.${String(i).padStart(3, '0')}-walk`)
+  const labels = starts.map((_, i) => (i % 5 === 0 ? 'car' : 'person'))
+
+  beforeEach(async () => {
+    const { engine } = ctx()
+    // Written in an order unrelated to the start times.
+    const order = ids.map((_, i) => (i * 37) % ids.length)
+    await applyMessages(
+      engine,
+      createRepositories(engine),
+      order.map((i) =>
+        event(ids[i] ?? '', starts[i] ?? T0, {
+          label: labels[i],
+          camera: i % 2 ? 'a' : 'b',
+        }),
+      ),
+    )
+  })
+
+  const expected = (descending: boolean, keep: (i: number) => boolean) =>
+    ids
+      .map((id, i) => ({ id, start: starts[i] ?? 0, i }))
+      .filter(({ i }) => labels[i] === 'person' && keep(i))
+      .sort(
+        (a, b) => (a.start - b.start || (a.id < b.id ? -1 : 1)) * (descending ? -1 : 1),
+      )
+      .map(({ id }) => id)
+
+  const walk = async (sort: EventSort, filter: Record<string, unknown> = {}) => {
+    const { events } = createRepositories(ctx().engine)
+    const seen: string[] = []
+    let after: { value: number; id: string } | undefined
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await events.page({
+        filter: { words: ['person'], ...filter },
+        sort,
+        limit: 4,
+        after,
+      })
+      seen.push(...page.events.map((e) => e.id))
+      if (!page.next) break
+      after = page.next
+    }
+    return seen
+  }
+
+  for (const descending of [true, false]) {
+    const sort = descending ? 'start_time_desc' : 'start_time_asc'
+
+    it(`pages every match exactly once in ${sort} order`, async () => {
+      expect(await walk(sort)).to.deep.equal(expected(descending, () => true))
+    })
+
+    it(`keeps a time range and a camera in ${sort} order`, async () => {
+      const after = starts[30] ?? T0
+      const before = starts[90] ?? T0
+      const keep = (i: number) =>
+        (starts[i] ?? 0) >= after && (starts[i] ?? 0) < before && i % 2 === 1
+      expect(await walk(sort, { after, before, cameras: ['a'] })).to.deep.equal(
+        expected(descending, keep),
+      )
+    })
+  }
+
+  it('skips an offset in time order', async () => {
+    const { events } = createRepositories(ctx().engine)
+    const page = await events.page({
+      filter: { words: ['person'] },
+      sort: 'start_time_desc',
+      limit: 5,
+      offset: 9,
+    })
+    expect(page.events.map((e) => e.id)).to.deep.equal(
+      expected(true, () => true).slice(9, 14),
+    )
+  })
+
+  it('follows an event whose start time changes', async () => {
+    const { engine } = ctx()
+    const moved = ids[1] ?? ''
+    await applyMessages(engine, createRepositories(engine), [
+      {
+        ...event(moved, T0 + 100, { label: 'person', camera: 'b' }),
+        message: frigateMessage('end', moved, {
+          start_time: T0 + 100,
+          frame_time: T0 + 101,
+          end_time: T0 + 102,
+          label: 'person',
+        }),
+      },
+    ])
+    const newest = await walk('start_time_desc')
+    expect(newest[0]).to.equal(moved)
+    expect(newest.filter((id) => id === moved)).to.have.length(1)
+  })
+})

@@ -4,7 +4,8 @@ import {
   HOUR,
   type EventStatsRepository,
   type HourRange,
-  type RollupCount,
+  type RollupKeyTotal,
+  type RollupTotals,
 } from '../../storage/repositories/event-stats-repository.js'
 import type { ReviewsRepository } from '../../storage/repositories/reviews-repository.js'
 import type { HandlerMap } from '../handler.js'
@@ -50,11 +51,12 @@ async function eventStats(
 ) {
   const range = alignedRange(request.after, request.before, now)
   const bucket = range.before - range.after > HOURLY_SERIES_UP_TO ? DAY : HOUR
-  const counts = await options.eventStats.counts(range, bucket, {
+  const totals = await options.eventStats.totals(range, bucket, {
     cameras: request.cameras,
     labels: request.labels,
     eventTypes: request.event_types,
   })
+  const counts = totals.keys
 
   return {
     ...range,
@@ -64,7 +66,7 @@ async function eventStats(
     event_types: eventTypes(counts),
     cameras: tally(counts, (c) => c.camera).map(([camera, count]) => ({ camera, count })),
     labels: tally(counts, (c) => c.label).map(([label, count]) => ({ label, count })),
-    series: series(counts, range, bucket),
+    series: series(totals, range, bucket),
     top_persons: tally(counts, (c) => c.person)
       .filter(([person]) => person !== null)
       .slice(0, TOP_PERSONS)
@@ -89,8 +91,8 @@ async function eventSummary(
 
 /** Events per camera and label, and review items per severity, in one range. */
 async function summarise(options: EventStatsHandlerOptions, range: HourRange) {
-  const [counts, reviews] = await Promise.all([
-    options.eventStats.counts(range, HOUR, {}),
+  const [{ keys: counts }, reviews] = await Promise.all([
+    options.eventStats.totals(range, HOUR, {}),
     options.reviews.severityCounts(range.after, range.before),
   ])
   const cameras = new Map<
@@ -123,14 +125,14 @@ async function summarise(options: EventStatsHandlerOptions, range: HourRange) {
   }
 }
 
-function sum(counts: readonly RollupCount[]): number {
+function sum(counts: readonly RollupKeyTotal[]): number {
   return counts.reduce((n, c) => n + c.count, 0)
 }
 
 /** Counts per name, most first, then by name (none last). */
 function tally(
-  counts: readonly RollupCount[],
-  nameOf: (count: RollupCount) => string | null,
+  counts: readonly RollupKeyTotal[],
+  nameOf: (count: RollupKeyTotal) => string | null,
 ): [string | null, number][] {
   const totals = new Map<string | null, number>()
 
@@ -142,7 +144,7 @@ function tally(
   return [...totals].sort((a, b) => b[1] - a[1] || byName(a[0], b[0]))
 }
 
-function eventTypes(counts: readonly RollupCount[]) {
+function eventTypes(counts: readonly RollupKeyTotal[]) {
   const types = new Map<string, { count: number; micros: number }>()
 
   for (const count of counts) {
@@ -162,11 +164,7 @@ function eventTypes(counts: readonly RollupCount[]) {
 }
 
 /** Every bucket of the range in order, empty ones included. */
-function series(counts: readonly RollupCount[], range: HourRange, bucket: number) {
-  const byBucket = new Map<number, number>()
-  for (const count of counts) {
-    byBucket.set(count.bucket, (byBucket.get(count.bucket) ?? 0) + count.count)
-  }
+function series(totals: RollupTotals, range: HourRange, bucket: number) {
   const out: { start: number; count: number }[] = []
 
   for (
@@ -174,7 +172,7 @@ function series(counts: readonly RollupCount[], range: HourRange, bucket: number
     start < range.before;
     start += bucket
   ) {
-    out.push({ start, count: byBucket.get(start) ?? 0 })
+    out.push({ start, count: totals.series.get(start) ?? 0 })
   }
 
   return out

@@ -16,8 +16,9 @@ interface EventFacts {
   key: string[]
   startTime: number
   scoreMicros: number
-  /** The searched columns, to tell when the index must change. */
-  text: string
+  /** The searched columns and the start time (an index may keep its entries
+   * in time order), to tell when the index must change. */
+  searchKey: string
 }
 
 interface FactsRow {
@@ -95,7 +96,7 @@ export class EventDerivedState {
   ): Promise<void> {
     const changed = ids.filter((id) => {
       const next = after.get(id)
-      return next !== undefined && next.text !== before.get(id)?.text
+      return next !== undefined && next.searchKey !== before.get(id)?.searchKey
     })
     const gone = ids.filter((id) => before.has(id) && !after.has(id))
 
@@ -117,7 +118,7 @@ function toFacts(row: FactsRow): EventFacts {
     key: [row.event_type, ...names],
     startTime: row.start_time,
     scoreMicros: scoreMicros(row.top_score),
-    text: searched.map((t) => t ?? '').join('\u0000'),
+    searchKey: [...searched, row.start_time].map((t) => t ?? '').join('\u0000'),
   }
 }
 

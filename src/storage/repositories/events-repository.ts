@@ -1,5 +1,7 @@
 import { fromBool, fromJson, type Engine, type Executor } from '../engine.js'
 import { EMPTY, chunks, join, list, raw, sql, type Sql } from '../sql.js'
+import type { TimeOrderedMatch } from '../event-search.js'
+import { byCodePoint } from './code-point-order.js'
 import type { EventDerivedState } from './event-derived-state.js'
 import { revisionUpsert } from './revision-upsert.js'
 import { latestPerId, type EventOrigin, type EventRecord } from './event-record.js'
@@ -53,6 +55,10 @@ export interface EventPage {
 export interface EventDeletion {
   ids?: readonly string[]
   startedBefore?: number
+  /** With startedBefore: only this camera's events; null, those without one. */
+  camera?: string | null
+  /** With startedBefore: at most this many of them, oldest first. */
+  limit?: number
 }
 
 const COLUMNS = [
@@ -162,16 +168,27 @@ export class EventsRepository {
     if (words?.length === 0) return { events: [], next: null }
 
     const match = words ? this.#engine.search.match(words) : undefined
-    const conditions = filterConditions(request.filter)
-    if (match) conditions.push(match.where)
+    const persons = request.filter.persons
+    const eitherPerson = persons && !match && request.sort !== 'relevance'
+    const conditions = filterConditions(request.filter, !eitherPerson)
     const order = sortOrder(request.sort, match?.relevance)
     if (request.after && order.keyset) conditions.push(order.keyset(request.after))
 
-    const where = conditions.length > 0 ? sql`WHERE ${join(conditions, ' AND ')}` : EMPTY
-    const offset = request.offset ? sql`OFFSET ${request.offset}` : EMPTY
-    const rows = await this.#engine.query<EventRow>(sql`SELECT ${SELECTED}
-      FROM events ${match?.from ?? EMPTY} ${where}
-      ORDER BY ${order.by} LIMIT ${request.limit + 1} ${offset}`)
+    const timeOrdered = request.sort.startsWith('start_time') ? match?.byTime : undefined
+    let rows: EventRow[]
+    if (timeOrdered) {
+      rows = await this.#walkByTime(timeOrdered, conditions, request)
+    } else if (eitherPerson) {
+      rows = await this.#eitherPerson(persons, conditions, order.by, request)
+    } else {
+      if (match) conditions.push(match.where)
+      const where =
+        conditions.length > 0 ? sql`WHERE ${join(conditions, ' AND ')}` : EMPTY
+      const offset = request.offset ? sql`OFFSET ${request.offset}` : EMPTY
+      rows = await this.#engine.query<EventRow>(sql`SELECT ${SELECTED}
+        FROM events ${match?.from ?? EMPTY} ${where}
+        ORDER BY ${order.by} LIMIT ${request.limit + 1} ${offset}`)
+    }
     const events = rows.slice(0, request.limit).map(fromRow)
     const last = events[events.length - 1]
     const next =
@@ -186,9 +203,78 @@ export class EventsRepository {
   }
 
   /**
+   * A page of events whose person (face result) or sub_label (Frigate's own
+   * recognition) is one of `names`. One OR over both columns makes either
+   * engine read every match in the range and sort it; each column's index
+   * walked on its own stops after a page, and the page is the best of both.
+   */
+  async #eitherPerson(
+    names: readonly string[],
+    conditions: readonly Sql[],
+    orderBy: Sql,
+    request: EventPageRequest,
+  ): Promise<EventRow[]> {
+    const take = (request.offset ?? 0) + request.limit + 1
+    const branch = (column: string) => {
+      const all = [...conditions, sql`${raw(column)} IN ${list(names)}`]
+      return sql`SELECT id FROM (SELECT events.id FROM events
+        WHERE ${join(all, ' AND ')} ORDER BY ${orderBy} LIMIT ${take}) ${raw(`by_${column}`)}`
+    }
+    const offset = request.offset ? sql`OFFSET ${request.offset}` : EMPTY
+
+    return this.#engine.query<EventRow>(sql`SELECT ${SELECTED} FROM events
+      WHERE events.id IN (${branch('person')} UNION ALL ${branch('sub_label')})
+      ORDER BY ${orderBy} LIMIT ${request.limit + 1} ${offset}`)
+  }
+
+  /**
+   * A page sorted by start time from a search index that yields its matches
+   * in that order: reads the page's rows (and offset) in index order, then
+   * the rest of the slot the last of them lies in, whose order the index
+   * does not know, and sorts the lot exactly.
+   */
+  async #walkByTime(
+    match: TimeOrderedMatch,
+    conditions: readonly Sql[],
+    request: EventPageRequest,
+  ): Promise<EventRow[]> {
+    const descending = request.sort === 'start_time_desc'
+    const { after, before } = request.filter
+    const key = request.after?.value
+    const range = descending
+      ? match.within(after, key ?? before)
+      : match.within(key ?? after, before)
+    const all = [...conditions, match.where, ...(range ? [range] : [])]
+    const wanted = (request.offset ?? 0) + request.limit + 1
+    const read = (extra: Sql[], limit?: number) =>
+      this.#engine.query<EventRow>(sql`SELECT ${SELECTED} FROM ${match.from}
+        WHERE ${join([...all, ...extra], ' AND ')}
+        ORDER BY ${match.order(descending)} ${limit ? sql`LIMIT ${limit}` : EMPTY}`)
+
+    const rows = await read([], wanted)
+    const last = rows[rows.length - 1]
+    if (rows.length === wanted && last) {
+      const seen = new Set(rows.map((row) => row.id))
+      for (const row of await read([match.slot(last.start_time as number)])) {
+        if (!seen.has(row.id)) rows.push(row)
+      }
+    }
+    const sign = descending ? -1 : 1
+    rows.sort(
+      (a, b) =>
+        sign * ((a.start_time as number) - (b.start_time as number)) ||
+        sign * byCodePoint(a.id as string, b.id as string),
+    )
+
+    return rows.slice(request.offset ?? 0, wanted)
+  }
+
+  /**
    * Deletes events with their zones, results, timeline, stages and search
    * entries, keeping the rollups exact. Returns how many events went.
    * With ids, their results and timeline go even when the event never came.
+   * Retention deletes in limited chunks, each its own transaction, so that
+   * ingest batches get their turn between them.
    */
   async delete(which: EventDeletion): Promise<number> {
     const { maxBindValues } = this.#engine.capabilities
@@ -196,9 +282,8 @@ export class EventsRepository {
     return this.#engine.transaction(async (tx) => {
       const ids = new Set(which.ids)
       if (which.startedBefore !== undefined) {
-        const rows = await tx.query<{ id: string }>(sql`SELECT id FROM events
-          WHERE start_time < ${which.startedBefore}`)
-        for (const row of rows) ids.add(row.id)
+        const chosen = startedBefore(which.startedBefore, which)
+        for (const row of await tx.query<{ id: string }>(chosen)) ids.add(row.id)
       }
       let deleted = 0
 
@@ -238,13 +323,14 @@ function sortOrder(sort: EventSort, relevance: Sql | undefined): SortOrder {
   }
 }
 
-function filterConditions(filter: EventFilter): Sql[] {
+/** The filter as conditions on events; `persons` only when asked (see #eitherPerson). */
+function filterConditions(filter: EventFilter, withPersons = true): Sql[] {
   const conditions: Sql[] = []
 
   if (filter.cameras) conditions.push(sql`camera IN ${list(filter.cameras)}`)
   if (filter.labels) conditions.push(sql`label IN ${list(filter.labels)}`)
   if (filter.subLabels) conditions.push(sql`sub_label IN ${list(filter.subLabels)}`)
-  if (filter.persons) {
+  if (filter.persons && withPersons) {
     const names = list(filter.persons)
     conditions.push(sql`(person IN ${names} OR sub_label IN ${names})`)
   }
@@ -352,4 +438,20 @@ function uniqueZones(records: readonly EventRecord[]): [string, string][] {
   }
 
   return pairs
+}
+
+/** Ids of the events a deletion by start time takes. */
+function startedBefore(time: number, which: EventDeletion): Sql {
+  const camera =
+    which.camera === undefined
+      ? EMPTY
+      : which.camera === null
+        ? sql`AND camera IS NULL`
+        : sql`AND camera = ${which.camera}`
+  // By start_time alone: events_start and events_camera_start both walk in that
+  // order, so the search stops after `limit` rows without a sort.
+  const oldest =
+    which.limit === undefined ? EMPTY : sql`ORDER BY start_time LIMIT ${which.limit}`
+
+  return sql`SELECT id FROM events WHERE start_time < ${time} ${camera} ${oldest}`
 }
