@@ -45,22 +45,35 @@ export function renderConfigDocs() {
 
   for (const [section, node] of Object.entries(schema.properties)) {
     parts.push(`\n## ${section}\n`)
+    if (node.description) parts.push(`${node.description}\n`)
     parts.push('| setting | default | variable | meaning |')
     parts.push('|---|---|---|---|')
-    for (const [key, leaf] of Object.entries(node.properties)) {
-      const type = leaf.enum
-        ? leaf.enum.map((v) => JSON.stringify(v)).join(' \\| ')
-        : leaf.type
-      const meaning = [leaf.description, `(${[type].flat().join(' or ')})`].filter(
-        Boolean,
-      )
-      parts.push(
-        `| \`${section}.${key}\` | ${show(leaf.default)} | \`${envName([section, key])}\` | ${meaning.join(' ')} |`,
-      )
-    }
+    parts.push(...rows([section], node))
   }
 
   return parts.join('\n') + '\n'
+}
+
+// A nested section (retention.events) lists its own settings, not itself:
+// each has its own variable.
+function rows(path, node) {
+  return Object.entries(node.properties).flatMap(([key, leaf]) => {
+    if (leaf.properties) return rows([...path, key], leaf)
+
+    const type = leaf.enum
+      ? leaf.enum.map((v) => JSON.stringify(v)).join(' \\| ')
+      : leaf.type
+    const meaning = [leaf.description, `(${[type].flat().join(' or ')})`].filter(Boolean)
+    const name = [...path, key]
+    const cells = [
+      `\`${name.join('.')}\``,
+      show(leaf.default),
+      `\`${envName(name)}\``,
+      meaning.join(' '),
+    ]
+
+    return [`| ${cells.join(' | ')} |`]
+  })
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {

@@ -17,7 +17,7 @@ export interface DoorbellStorageConfig {
     username?: string
     password?: string
     /**
-     * Client id. Keep it stable: the broker keeps the persistent session under it.
+     * Client id. Keep it stable: the broker keeps the persistent session under it. Requests use a second connection with this id and the suffix -requests.
      */
     clientId: string
     /**
@@ -119,6 +119,49 @@ export interface DoorbellStorageConfig {
       metric: 'euclidean' | 'cosine'
       threshold: number
     }[]
+  }
+  /**
+   * What is deleted, and when: rows older than the given number of days (fractions allowed; null keeps them forever). Deleting an event also deletes its zones, results, timeline and stages, and takes it out of the statistics exactly.
+   */
+  retention: {
+    /**
+     * Minutes between runs; the first run starts a few seconds after the service.
+     */
+    intervalMinutes: number
+    /**
+     * Most rows deleted in one transaction; ingest writes go between them.
+     */
+    batchSize: number
+    events: {
+      /**
+       * Keep events this many days after they started, on cameras without their own setting. Null: forever.
+       */
+      days: number | null
+      /**
+       * Days per camera, over events.days; null keeps that camera's events forever. E.g. {front_door: 90, garden: 7}.
+       */
+      cameras: {
+        [k: string]: number | null
+      }
+    }
+    reviews: {
+      /**
+       * Keep review items this many days after they started. Null: forever.
+       */
+      days: number | null
+    }
+    deadLetters: {
+      /**
+       * Keep dead letters this many days after they were received. Null: forever.
+       */
+      days: number | null
+    }
+    audit: {
+      /**
+       * Keep the audit trail of face database changes this many days. Null: forever.
+       */
+      days: number | null
+    }
   }
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'

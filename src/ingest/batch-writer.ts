@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js'
 import type { Engine } from '../storage/engine.js'
 import type { DeadLetter } from '../storage/repositories/dead-letters-repository.js'
+import type { PruneRequest } from '../storage/repositories/retention-repository.js'
 import type { Repositories } from '../storage/repositories/repositories.js'
 import type { InboxEntry } from './inbox.js'
 import { DEAD_LETTER_KIND } from './ingest-handler.js'
@@ -21,6 +22,11 @@ export interface BatchWriter {
   start(): Promise<void>
   /** Writes the entries' rows and the inbox offset in one transaction. */
   write(request: WriteRequest): Promise<void>
+  /**
+   * Deletes one chunk of old rows in its own transaction, never beside a
+   * write; returns how many rows went.
+   */
+  prune(request: PruneRequest): Promise<number>
   /** The last sequence number of the inbox that the database holds. */
   appliedThrough(inboxId: string): Promise<number>
   ping(): Promise<void>
@@ -31,6 +37,7 @@ export interface BatchWriter {
 export class DirectBatchWriter implements BatchWriter {
   readonly #engine: Engine
   readonly #repos: Repositories
+  #queue: Promise<unknown> = Promise.resolve()
 
   constructor(engine: Engine, repos: Repositories) {
     this.#engine = engine
@@ -46,10 +53,16 @@ export class DirectBatchWriter implements BatchWriter {
     if (!last) return
     const batch = collect(request)
 
-    await this.#engine.transaction(async (tx) => {
-      await writeBatch(tx, this.#repos, batch)
-      await this.#repos.ingestOffsets.set(tx, request.inboxId, last.seq)
-    })
+    await this.#serially(() =>
+      this.#engine.transaction(async (tx) => {
+        await writeBatch(tx, this.#repos, batch)
+        await this.#repos.ingestOffsets.set(tx, request.inboxId, last.seq)
+      }),
+    )
+  }
+
+  prune(request: PruneRequest): Promise<number> {
+    return this.#serially(() => this.#repos.retention.prune(request))
   }
 
   appliedThrough(inboxId: string): Promise<number> {
@@ -62,6 +75,19 @@ export class DirectBatchWriter implements BatchWriter {
 
   stop(): Promise<void> {
     return Promise.resolve()
+  }
+
+  /**
+   * One transaction at a time. A pool (PostgreSQL) would run a retention
+   * delete and a batch on two connections; were both to touch one event,
+   * each would read its rollup contribution before the other committed, and
+   * the rollups would count it wrongly.
+   */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work)
+    this.#queue = next.catch(() => undefined)
+
+    return next
   }
 }
 

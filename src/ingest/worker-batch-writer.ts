@@ -1,12 +1,14 @@
 import type { Worker } from 'node:worker_threads'
 import { AppError } from '../errors.js'
 import type { StorageSettings } from '../storage/open-engine.js'
+import type { PruneRequest } from '../storage/repositories/retention-repository.js'
 import type { RepositorySettings } from '../storage/repositories/repositories.js'
 import { siblingModule, startWorker } from '../workers/start-worker.js'
 import type { BatchWriter, WriteRequest } from './batch-writer.js'
 
 export type WriterCall = { id: number } & (
   | { op: 'write'; request: Omit<WriteRequest, 'parsed'> }
+  | { op: 'prune'; request: PruneRequest }
   | { op: 'appliedThrough'; inboxId: string }
   | { op: 'ping' }
   | { op: 'stop' }
@@ -70,6 +72,10 @@ export class WorkerBatchWriter implements BatchWriter {
     // Functions do not cross threads; the writer thread parses payloads itself.
     const plain = { ...request, parsed: undefined }
     await this.#call({ op: 'write', request: plain })
+  }
+
+  async prune(request: PruneRequest): Promise<number> {
+    return (await this.#call({ op: 'prune', request })) as number
   }
 
   async appliedThrough(inboxId: string): Promise<number> {

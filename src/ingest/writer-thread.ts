@@ -27,6 +27,8 @@ async function handle(call: WriterCall): Promise<unknown> {
           ),
         })),
       })
+    case 'prune':
+      return writer.prune(call.request)
     case 'appliedThrough':
       return writer.appliedThrough(call.inboxId)
     case 'ping':

@@ -2,6 +2,7 @@ import type { ApplierStats } from '../ingest/applier.js'
 import type { IngestCounters } from '../ingest/ingest-handler.js'
 import type { BrokerStats } from '../mqtt/broker-stats.js'
 import type { Engine } from '../storage/engine.js'
+import type { RetentionStats } from './retention.js'
 
 export interface HealthSources {
   version: string
@@ -13,6 +14,7 @@ export interface HealthSources {
   applier: ApplierStats
   inboxPending: () => number
   broker: BrokerStats
+  retention: RetentionStats
 }
 
 /** The health report: each part's state, and the problems that degrade it. */
@@ -52,5 +54,16 @@ export async function checkHealth(s: HealthSources) {
       last_error: s.applier.lastError,
     },
     broker: s.broker,
+    retention: {
+      last_run_at: s.retention.lastRunAt,
+      last_run_ms: s.retention.lastRunMs,
+      deleted: {
+        events: s.retention.deleted.events,
+        reviews: s.retention.deleted.reviews,
+        dead_letters: s.retention.deleted.deadLetters,
+        audit: s.retention.deleted.audit,
+      },
+      last_error: s.retention.lastError,
+    },
   }
 }

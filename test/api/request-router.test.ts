@@ -63,6 +63,12 @@ function healthHandler(engine: Engine) {
       },
       inboxPending: () => 1,
       broker: emptyBrokerStats(),
+      retention: {
+        lastRunAt: 1_718_990_000.5,
+        lastRunMs: 12,
+        deleted: { events: 4, reviews: 0, deadLetters: 2, audit: 0 },
+        lastError: null,
+      },
     })
 }
 
@@ -417,6 +423,12 @@ describeEachEngine('RequestRouter', (ctx) => {
       const { envelope } = await ask('health')
 
       expect(envelope.data).to.deep.include({ status: 'ok', problems: [] })
+      expect((envelope.data as { retention: unknown }).retention).to.deep.equal({
+        last_run_at: 1_718_990_000.5,
+        last_run_ms: 12,
+        deleted: { events: 4, reviews: 0, dead_letters: 2, audit: 0 },
+        last_error: null,
+      })
     })
 
     it('answers health as degraded once the engine is stopped', async () => {

@@ -26,6 +26,7 @@ export interface E2eOverrides {
   mqtt?: Partial<Config['mqtt']>
   ingest?: Partial<Config['ingest']>
   api?: Partial<Config['api']>
+  retention?: Partial<Config['retention']>
 }
 
 export interface E2eSettingsInput extends E2eOverrides {
@@ -43,6 +44,7 @@ export type E2eSettings = {
   storage: StorageSettings
   ingest: Partial<Config['ingest']> & { inboxPath: string }
   api: Partial<Config['api']>
+  retention: Partial<Config['retention']>
   log: { level: Config['log']['level'] }
 }
 
@@ -66,6 +68,7 @@ export function e2eSettings(input: E2eSettingsInput): E2eSettings {
     storage: { url: storage.url, schema: storage.schema, poolSize: storage.poolSize },
     ingest: { inboxPath: join(input.dir, 'inbox.db'), retryMaxMs: 200, ...input.ingest },
     api: { ...input.api },
+    retention: { ...input.retention },
     log: { level: 'warn' },
   }
 }

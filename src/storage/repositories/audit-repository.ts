@@ -27,6 +27,12 @@ export interface AuditQuery {
   beforeId?: number
 }
 
+/** Audit entries retention takes: the oldest made before, at most limit. */
+export interface AuditDeletion {
+  before: number
+  limit: number
+}
+
 const COLUMN_COUNT = 6
 
 /** The audit trail every feature writes its changes to, in the change's transaction. */
@@ -70,6 +76,15 @@ export class AuditRepository {
     )
 
     return rows.map(fromRow)
+  }
+
+  /** Deletes the oldest entries made before a time; returns how many went. */
+  async delete(which: AuditDeletion): Promise<number> {
+    const result = await this.#engine.run(sql`DELETE FROM audit_log WHERE id IN
+      (SELECT id FROM audit_log WHERE time < ${which.before}
+        ORDER BY time LIMIT ${which.limit})`)
+
+    return result.changes
   }
 }
 

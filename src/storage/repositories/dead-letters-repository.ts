@@ -27,6 +27,12 @@ export interface DeadLetterQuery {
   beforeId?: number
 }
 
+/** Dead letters retention takes: the oldest received before, at most limit. */
+export interface DeadLetterDeletion {
+  receivedBefore: number
+  limit: number
+}
+
 const COLUMNS = 'message_key, topic, payload, size, truncated, reason, received_at'
 const COLUMN_COUNT = 7
 const sqlColumns = raw(COLUMNS)
@@ -72,6 +78,15 @@ export class DeadLettersRepository {
     )
 
     return rows.map(fromRow)
+  }
+
+  /** Deletes the oldest letters received before a time; returns how many went. */
+  async delete(which: DeadLetterDeletion): Promise<number> {
+    const result = await this.#engine.run(sql`DELETE FROM dead_letters WHERE id IN
+      (SELECT id FROM dead_letters WHERE received_at < ${which.receivedBefore}
+        ORDER BY received_at LIMIT ${which.limit})`)
+
+    return result.changes
   }
 
   async count(): Promise<number> {

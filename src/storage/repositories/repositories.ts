@@ -9,6 +9,7 @@ import { EventTimelineRepository } from './event-timeline-repository.js'
 import { EventsRepository } from './events-repository.js'
 import { FacesRepository } from './faces-repository.js'
 import { IngestOffsetsRepository } from './ingest-offsets-repository.js'
+import { RetentionRepository } from './retention-repository.js'
 import { ReviewsRepository } from './reviews-repository.js'
 
 /** Every store's repository over one engine. */
@@ -23,6 +24,7 @@ export interface Repositories {
   ingestOffsets: IngestOffsetsRepository
   faces: FacesRepository
   audit: AuditRepository
+  retention: RetentionRepository
 }
 
 /** What the stores take from the configuration (the events section). */
@@ -38,17 +40,21 @@ export function createRepositories(
   settings: RepositorySettings = DEFAULT_SETTINGS,
 ): Repositories {
   const derived = new EventDerivedState(engine)
+  const pruned = {
+    events: new EventsRepository(engine, derived),
+    reviews: new ReviewsRepository(engine),
+    deadLetters: new DeadLettersRepository(engine),
+    audit: new AuditRepository(engine),
+  }
 
   return {
-    events: new EventsRepository(engine, derived),
+    ...pruned,
     eventResults: new EventResultsRepository(engine, settings, derived),
     eventTimeline: new EventTimelineRepository(engine),
     eventStages: new EventStagesRepository(engine),
     eventStats: new EventStatsRepository(engine),
-    reviews: new ReviewsRepository(engine),
-    deadLetters: new DeadLettersRepository(engine),
     ingestOffsets: new IngestOffsetsRepository(engine),
     faces: new FacesRepository(engine),
-    audit: new AuditRepository(engine),
+    retention: new RetentionRepository(engine, pruned),
   }
 }

@@ -44,6 +44,12 @@ export interface ReviewPage {
   next: ReviewKey | null
 }
 
+/** Review items retention takes: the oldest started before, at most limit. */
+export interface ReviewDeletion {
+  startedBefore: number
+  limit: number
+}
+
 export interface SeverityCount {
   camera: string
   severity: string
@@ -157,6 +163,30 @@ export class ReviewsRepository {
       rows.length > request.limit && last ? { value: last.startTime, id: last.id } : null
 
     return { reviews, next }
+  }
+
+  /**
+   * Deletes the oldest review items started before a time with their list
+   * values, in one transaction. Returns how many items went.
+   */
+  async delete(which: ReviewDeletion): Promise<number> {
+    const { maxBindValues } = this.#engine.capabilities
+
+    return this.#engine.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string }>(sql`SELECT id FROM reviews
+        WHERE start_time < ${which.startedBefore}
+        ORDER BY start_time LIMIT ${which.limit}`)
+      const ids = rows.map((row) => row.id)
+      let deleted = 0
+
+      for (const chunk of chunks(ids, maxBindValues)) {
+        await tx.run(sql`DELETE FROM review_values WHERE review_id IN ${list(chunk)}`)
+        const result = await tx.run(sql`DELETE FROM reviews WHERE id IN ${list(chunk)}`)
+        deleted += result.changes
+      }
+
+      return deleted
+    })
   }
 
   async #withValues(rows: readonly ReviewRow[]): Promise<ReviewRecord[]> {
