@@ -8,7 +8,7 @@ import { openEngine } from '../src/storage/open-engine.js'
 import { createRepositories } from '../src/storage/repositories/repositories.js'
 import { sql } from '../src/storage/sql.js'
 import { startPrivateBroker } from './events-broker.js'
-import type { ClientsJob, ClientsResult } from './events-clients.js'
+import type { ClientsCommand, ClientsJob, ClientsResult } from './events-clients.js'
 import {
   DATASET_START,
   datasetLocation,
@@ -31,6 +31,17 @@ export interface ConcurrencyBenchOptions {
   clients: number
 }
 
+/**
+ * The loads the clients put on the service, by mean think time between an
+ * answer and the next request: dashboards and automations asking about once
+ * a second each, and clients asking as fast as they are answered (a stress
+ * test: it finds the query capacity left beside ingest).
+ */
+const LOADS = [
+  { thinkMs: 1000, name: 'each asks ~1/s' },
+  { thinkMs: 0, name: 'no think time' },
+]
+
 // As bench/ingest.ts: the publisher stays at most this far ahead of the applier.
 const WINDOW = 800
 const RUNS = 3
@@ -38,14 +49,15 @@ const RUNS = 3
 interface Measured {
   engine: string
   alone: number[]
-  loaded: number[]
+  /** Ingest rates under each of LOADS, by think time. */
+  loaded: Map<number, number[]>
   queries: ClientsResult
 }
 
 /**
  * Ingest at its sustained rate (the publisher worker with flow control),
- * alone and then with `clients` MQTT clients querying continuously; runs
- * alternate so that drift in the machine's load hits both sides.
+ * alone and then with `clients` MQTT clients querying under each of LOADS;
+ * runs alternate so that drift in the machine's load hits every side.
  */
 export async function runConcurrencyBench(
   options: ConcurrencyBenchOptions,
@@ -129,8 +141,9 @@ async function measureEngine(
     events: options.events,
   }
   const alone: number[] = []
-  const loaded: number[] = []
+  const loaded = new Map<number, number[]>(LOADS.map((load) => [load.thinkMs, []]))
   const clients = startWorker(new URL('./events-clients.ts', import.meta.url), clientsJob)
+  const command = (message: ClientsCommand) => clients.postMessage(message)
   const result = new Promise<ClientsResult>((resolve) =>
     clients.on('message', (message: unknown) => {
       if (typeof message === 'object') resolve(message as ClientsResult)
@@ -142,11 +155,13 @@ async function measureEngine(
     await new Promise((resolve) => clients.once('message', resolve))
     for (let run = 0; run < RUNS; run++) {
       alone.push(await ingest())
-      clients.postMessage('measure')
-      loaded.push(await ingest())
-      clients.postMessage('pause')
+      for (const load of LOADS) {
+        command({ measure: load.thinkMs })
+        loaded.get(load.thinkMs)?.push(await ingest())
+        command('pause')
+      }
     }
-    clients.postMessage('stop')
+    command('stop')
     return { engine: location.engine, alone, loaded, queries: await result }
   } finally {
     await clients.terminate()
@@ -177,33 +192,42 @@ function table(
     title: `Ingest with ${options.clients} clients querying at once (${options.events.toLocaleString('en-US')} events stored)`,
     columns: [
       'engine',
+      'clients',
       'ingest alone msg/s',
       'with queries msg/s',
       'slowdown',
       'queries',
+      'queries/s',
       'query p50 ms',
       'query p99 ms',
       'errors',
     ],
-    rows: measured.map((m) => {
+    rows: measured.flatMap((m) => {
       const alone = percentile(m.alone, 50)
-      const loaded = percentile(m.loaded, 50)
-      return [
-        m.engine,
-        alone,
-        loaded,
-        `${(((alone - loaded) / alone) * 100).toFixed(0)}%`,
-        m.queries.times.length,
-        percentile(m.queries.times, 50),
-        percentile(m.queries.times, 99),
-        m.queries.errors,
-      ]
+      return LOADS.map((load) => {
+        const rates = m.loaded.get(load.thinkMs) ?? []
+        const queries = m.queries.loads.find((q) => q.thinkMs === load.thinkMs)
+        const times = queries?.times ?? []
+        const withQueries = percentile(rates, 50)
+        return [
+          m.engine,
+          load.name,
+          alone,
+          withQueries,
+          `${(((alone - withQueries) / alone) * 100).toFixed(0)}%`,
+          times.length,
+          Math.round(times.length / (queries?.seconds || 1)),
+          percentile(times, 50),
+          percentile(times, 99),
+          queries?.errors ?? 0,
+        ]
+      })
     }),
     notes: [
       `broker: ${broker}; ingest: ${options.messages.toLocaleString('en-US')} Frigate messages per run, publisher at most ${WINDOW} ahead; median of ${RUNS} alternating runs each way`,
-      `queries: ${options.clients} MQTT 5 clients in one worker thread, closed loop without think time, each on its own Response Topic`,
+      `queries: ${options.clients} MQTT 5 clients in one worker thread, each on its own Response Topic; a client asks, waits for the answer, thinks (exponential, mean 1 s; or not at all) and asks again`,
       `query mix: ${measured[0]?.queries.cases.join('; ') ?? ''}`,
-      'service in-process with default settings (readThreads 1, poolSize 10); targets: slowdown < 20%, query p99 < 50 ms',
+      'service in-process with default settings (readThreads 1, poolSize 10); targets (paced clients): slowdown < 20%, query p99 < 50 ms',
     ],
   }
 }

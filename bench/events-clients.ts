@@ -8,10 +8,11 @@ import {
 } from './events-requests.js'
 
 /**
- * Many MQTT clients asking continuously, from a thread of their own: each
- * sends a request, waits for its answer and sends the next (a closed loop,
- * no think time). They start paused; the parent says `measure` to ask and
- * record, `pause` to wait, and `stop` for every round trip recorded.
+ * Many MQTT clients asking, from a thread of their own: each sends a request,
+ * waits for its answer, thinks for a while (exponentially distributed around
+ * a mean; none for a saturating load) and asks again. They start paused; the
+ * parent posts `{ measure: thinkMs }` to ask and record under that load,
+ * `pause` to wait, and `stop` for every round trip recorded.
  */
 export interface ClientsJob {
   url: string
@@ -21,12 +22,22 @@ export interface ClientsJob {
   events: number
 }
 
-export interface ClientsResult {
+/** Round trips recorded under one load (one mean think time). */
+export interface LoadResult {
+  thinkMs: number
   times: number[]
   errors: number
+  /** Time spent measuring under this load. */
+  seconds: number
+}
+
+export interface ClientsResult {
+  loads: LoadResult[]
   /** The request mix actually sent: cases the build serves. */
   cases: string[]
 }
+
+export type ClientsCommand = { measure: number } | 'pause' | 'stop'
 
 // The issue's mix: pages, single events and statistics (no text search).
 const MIX = [
@@ -52,36 +63,59 @@ for (const queryCase of queryCases(job.events)) {
   if (!unavailable(probe.reply)) cases.push(queryCase)
 }
 
-let state: 'paused' | 'measuring' | 'stopped' = 'paused'
-let errors = 0
-const times: number[] = []
+const loads = new Map<number, LoadResult>()
+let current: LoadResult | undefined
+let since = 0
+let stopped = false
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const loops = requesters.map(async (requester, i) => {
   const own = seeded(0x1000 + i)
-  while (state !== 'stopped') {
+  while (!stopped) {
     const queryCase = cases[Math.floor(own() * cases.length)]
     if (!queryCase) return
-    if (state === 'paused') {
-      await new Promise((resolve) => setTimeout(resolve, 5))
+    const load = current
+    if (!load) {
+      await sleep(5)
       continue
     }
     const { reply, ms } = await requester.ask(queryCase.op, queryCase.body(own))
     // An answer that straddles a pause still counts: it was asked under load.
-    times.push(ms)
-    if (reply.status !== 'ok') errors++
+    load.times.push(ms)
+    if (reply.status !== 'ok') load.errors++
+    if (load.thinkMs > 0) await sleep(-Math.log(1 - own()) * load.thinkMs)
   }
 })
 
-parentPort?.on('message', (message: string) => {
-  if (message === 'measure' || message === 'pause') {
-    state = message === 'measure' ? 'measuring' : 'paused'
+const settle = (): void => {
+  if (current) current.seconds += (performance.now() - since) / 1000
+  current = undefined
+}
+
+parentPort?.on('message', (command: ClientsCommand) => {
+  settle()
+  if (typeof command === 'object') {
+    const load = loads.get(command.measure) ?? {
+      thinkMs: command.measure,
+      times: [],
+      errors: 0,
+      seconds: 0,
+    }
+    loads.set(command.measure, load)
+    current = load
+    since = performance.now()
     return
   }
-  state = 'stopped'
+  if (command === 'pause') return
+  stopped = true
   void Promise.all(loops)
     .then(() => Promise.all(requesters.map((requester) => requester.close())))
     .then(() => {
-      const result: ClientsResult = { times, errors, cases: cases.map((c) => c.name) }
+      const result: ClientsResult = {
+        loads: [...loads.values()],
+        cases: cases.map((c) => c.name),
+      }
       parentPort?.postMessage(result)
     })
 })

@@ -8,6 +8,7 @@ import { FaceModels } from '../faces/face-models.js'
 import { toWireBlacklistAlert } from '../faces/face-wire.js'
 import { loadFaceKernel } from '../faces/load-face-kernel.js'
 import { Applier } from '../ingest/applier.js'
+import { EventLoopTurns } from '../ingest/event-loop-turns.js'
 import { DirectBatchWriter, type BatchWriter } from '../ingest/batch-writer.js'
 import { FaceIngest } from '../ingest/face-ingest.js'
 import { WorkerBatchWriter } from '../ingest/worker-batch-writer.js'
@@ -18,6 +19,7 @@ import type { Logger } from '../log/logger.js'
 import { emptyBrokerStats, recordBrokerStat } from '../mqtt/broker-stats.js'
 import { MqttService } from '../mqtt/mqtt-service.js'
 import { ResponsePublisher } from '../mqtt/response-publisher.js'
+import { Retention } from '../ops/retention.js'
 import type { Engine } from '../storage/engine.js'
 import { openEngine } from '../storage/open-engine.js'
 import {
@@ -39,11 +41,14 @@ const APPEND_RETRY_MS = 1000
 
 /**
  * The composition root: builds every part from the configuration, starts them
- * in order (database, inbox, applier, broker, MQTT) and stops them in reverse.
+ * in order (database, inbox, applier, retention, broker, MQTT) and stops them
+ * in reverse.
  */
 export class App {
   readonly #options: AppOptions
   readonly #stops: (() => Promise<void> | void)[] = []
+  // Ingest lets requests in at least every 2 ms (see EventLoopTurns).
+  readonly #turns = new EventLoopTurns(2)
   #engine: Engine | undefined
 
   constructor(options: AppOptions) {
@@ -109,6 +114,17 @@ export class App {
     await applier.start()
     this.#stops.push(() => applier.stop())
 
+    // Deletes through the applier's writer, so chunks take turns with batches.
+    const retention = new Retention({
+      settings: config.retention,
+      prune: (request) => writer.prune(request),
+      cameras: (before) => repos.retention.camerasBefore(before),
+      isOutage: (error) => engine.isOutage(error),
+      logger: logger.child({ module: 'retention' }),
+    })
+    retention.start()
+    this.#stops.push(() => retention.stop())
+
     const broker = await resolveBroker(config.mqtt, logger.child({ module: 'mqtt' }))
     if (broker.embedded) {
       const embedded = broker.embedded
@@ -124,15 +140,26 @@ export class App {
       logger: logger.child({ module: 'ingest' }),
     })
     const brokerStats = emptyBrokerStats()
-    const mqtt = new MqttService({
+    const connection = {
       ...config.mqtt,
       url: broker.url,
       protocolVersion: broker.protocolVersion ?? config.mqtt.protocolVersion,
-      availabilityTopic: `${config.mqtt.baseTopic}/available`,
-      subscriptions: topics.subscriptions(),
-      // Messages arrive only after start(), when dispatch below is defined.
-      onMessage: (packet) => dispatch(packet),
+      persistentSession: true,
       logger: logger.child({ module: 'mqtt' }),
+    }
+    // Two connections, so an answer never queues behind an ingest backlog.
+    // Messages arrive only after start(), when dispatch below is defined.
+    const mqtt = new MqttService({
+      ...connection,
+      availabilityTopic: `${config.mqtt.baseTopic}/available`,
+      subscriptions: topics.ingestSubscriptions(),
+      onMessage: (packet) => dispatch(packet, 'ingest'),
+    })
+    const requestMqtt = new MqttService({
+      ...connection,
+      clientId: `${config.mqtt.clientId}-requests`,
+      subscriptions: topics.requestSubscriptions(),
+      onMessage: (packet) => dispatch(packet, 'requests'),
     })
     const requests = new RequestRouter({
       schemas,
@@ -147,12 +174,20 @@ export class App {
         health: {
           startedAt,
           engine,
-          mqtt,
+          mqtt: {
+            get connected() {
+              return mqtt.connected && requestMqtt.connected
+            },
+            get protocolVersion() {
+              return mqtt.protocolVersion
+            },
+          },
           brokerKind: broker.kind,
           ingest: ingest.counters,
           applier: applier.stats,
           inboxPending: () => inbox.pending,
           broker: brokerStats,
+          retention: retention.stats,
         },
       }),
     })
@@ -166,7 +201,10 @@ export class App {
       logger: logger.child({ module: 'faces' }),
     })
 
-    const dispatch = (packet: IPublishPacket): Promise<void> | undefined => {
+    const dispatch = (
+      packet: IPublishPacket,
+      connection: 'ingest' | 'requests',
+    ): Promise<void> | undefined => {
       const route = topics.route(packet.topic)
       const payload = packet.payload as Buffer
 
@@ -180,6 +218,8 @@ export class App {
           )
         }
         case 'face':
+          // Both connections see enrolments; the requests one takes them.
+          if (connection === 'ingest') return undefined
           return faceIngest.accept(packet.topic, payload)
         case 'request':
           void publisher.answer(requests, route.op, packet)
@@ -192,12 +232,15 @@ export class App {
       }
     }
 
-    const publisher = new ResponsePublisher(mqtt, logger.child({ module: 'mqtt' }))
+    const publisher = new ResponsePublisher(requestMqtt, logger.child({ module: 'mqtt' }))
     const alertTopic = `${config.mqtt.baseTopic}/alerts/blacklist`
     const unlisten = faces.events.on('blacklistMatch', (match) => {
       logger.info({ person: match.personId, camera: match.camera }, 'blacklist match')
       publisher.announce(alertTopic, toWireBlacklistAlert(match))
     })
+    // Requests first: 'online' (on the ingest connection) means both are up.
+    await requestMqtt.start()
+    this.#stops.push(() => requestMqtt.stop())
     await mqtt.start()
     this.#stops.push(() => mqtt.stop())
     // Popped before mqtt.stop: a face enrolment still retrying is dead-lettered.
@@ -249,7 +292,8 @@ export class App {
     for (;;) {
       try {
         accept()
-        return await applier.waitForRoom()
+        const room = applier.waitForRoom()
+        return await (room ?? this.#turns.next())
       } catch (error) {
         this.#options.logger.error(
           { err: errorMessage(error) },

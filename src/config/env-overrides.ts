@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml'
 
 export const ENV_PREFIX = 'DOORBELL_STORAGE_'
 
-interface SchemaNode {
+export interface SchemaNode {
   type?: string | string[]
   properties?: Record<string, SchemaNode>
 }
@@ -62,6 +62,22 @@ function readValue(raw: string, node: SchemaNode): unknown {
   }
 
   return parseYaml(raw) as unknown
+}
+
+/**
+ * The part of a setting's path that one variable sets: inside a list or a
+ * map (retention.events.cameras.garden) the variable is the list's or map's.
+ */
+export function settablePath(schema: SchemaNode, path: readonly string[]): string[] {
+  let node = schema
+
+  for (const [i, key] of path.entries()) {
+    const child = node.properties?.[key]
+    if (!node.properties || !child) return path.slice(0, node.properties ? i + 1 : i)
+    node = child
+  }
+
+  return [...path]
 }
 
 export function envNameOf(path: string[]): string {

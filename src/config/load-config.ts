@@ -5,7 +5,12 @@ import { AppError, errorMessage } from '../errors.js'
 import { DEFAULT_CONFIG_FILE, SCHEMAS_DIR } from '../paths.js'
 import { SchemaRegistry, type SchemaProblem } from '../validation/schema-registry.js'
 import type { DoorbellStorageConfig } from './config-types.js'
-import { envNameOf, envOverrides } from './env-overrides.js'
+import {
+  envNameOf,
+  envOverrides,
+  settablePath,
+  type SchemaNode,
+} from './env-overrides.js'
 
 export type Config = DoorbellStorageConfig
 
@@ -56,13 +61,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     {},
   )
   const result = registry.validate<Config>(SCHEMA_ID, merged)
-  if (!result.ok) throw new ConfigError([...problems, ...result.problems.map(describe)])
+  if (!result.ok)
+    throw new ConfigError([
+      ...problems,
+      ...result.problems.map((problem) => describe(schema, problem)),
+    ])
   if (problems.length > 0) throw new ConfigError(problems)
 
   return result.value
 }
 
-function readSchema(): Parameters<typeof envOverrides>[0] {
+function readSchema(): SchemaNode {
   const file = join(SCHEMAS_DIR, SCHEMA_ID)
 
   return JSON.parse(readFileSync(file, 'utf8')) as Parameters<typeof envOverrides>[0]
@@ -77,9 +86,10 @@ function readYaml(file: string, problems: string[]): unknown {
   }
 }
 
-function describe(problem: SchemaProblem): string {
+function describe(schema: SchemaNode, problem: SchemaProblem): string {
   const path = problem.path.split('/').filter(Boolean)
-  const where = path.length > 0 ? `${path.join('.')} (${envNameOf(path)})` : '(root)'
+  const variable = envNameOf(settablePath(schema, path))
+  const where = path.length > 0 ? `${path.join('.')} (${variable})` : '(root)'
 
   return `${where} ${problem.message}`
 }

@@ -67,22 +67,36 @@ export class TopicRouter {
   }
 
   /**
-   * Ingest topics at QoS 1 so the broker queues them while the service is
-   * away; requests at QoS 0, since an answer to a stale request helps no one.
+   * Ingest topics at QoS 1, so the broker queues them while the service is
+   * away, and the broker's drop counters when watched.
    */
-  subscriptions(): Subscription[] {
+  ingestSubscriptions(): Subscription[] {
     const { frigatePrefix, watchBrokerDrops } = this.#settings
     const subs: Subscription[] = [
       { topic: `${frigatePrefix}/events`, qos: 1 },
       { topic: `${frigatePrefix}/reviews`, qos: 1 },
       { topic: `${frigatePrefix}/tracked_object_update`, qos: 1 },
       { topic: `${this.#ingestPrefix}#`, qos: 1 },
-      { topic: `${this.#requestPrefix}#`, qos: 0 },
     ]
     if (watchBrokerDrops) {
       subs.push(...Object.keys(SYS_TOPICS).map((topic) => ({ topic, qos: 0 as const })))
     }
 
     return subs
+  }
+
+  /**
+   * The requests connection's topics: requests at QoS 0 (an answer to a
+   * request asked while away helps no one) and face enrolments at QoS 1.
+   * Enrolments are committed before their PUBACK, and a client that enrols
+   * and then asks expects the answer to know the face: on one connection the
+   * two stay in order. (The ingest connection's wildcard sees them too and
+   * leaves them to this one.)
+   */
+  requestSubscriptions(): Subscription[] {
+    return [
+      { topic: `${this.#ingestPrefix}face`, qos: 1 },
+      { topic: `${this.#requestPrefix}#`, qos: 0 },
+    ]
   }
 }

@@ -23,8 +23,13 @@ export interface MqttServiceOptions {
   sessionExpirySeconds: number
   keepaliveSeconds: number
   connectTimeoutMs: number
+  /**
+   * Kept by the broker across reconnects and restarts (clean: false), with
+   * the session expiry above; otherwise a clean session.
+   */
+  persistentSession: boolean
   /** Retained 'online' on connect, 'offline' as the Last Will and on stop. */
-  availabilityTopic: string
+  availabilityTopic?: string
   subscriptions: MqttSubscription[]
   /** Called once per message, in order; its PUBACK waits until it settles. */
   onMessage: MessageHandler
@@ -36,7 +41,12 @@ const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87])
 // CONNACK codes that mean the broker does not speak the version: 3.1.1 (1), 5.0 (0x84).
 const VERSION_REFUSED = new Set([1, 0x84])
 
-/** The service's one MQTT connection. */
+/**
+ * One MQTT connection of the service. The service keeps two: ingest, with a
+ * persistent session and the availability topic, and requests, so that an
+ * answer never waits behind a backlog of ingest messages on the same socket
+ * (the client hands over one message at a time, each after its PUBACK).
+ */
 export class MqttService {
   readonly #options: MqttServiceOptions
   readonly #log: Logger
@@ -85,8 +95,9 @@ export class MqttService {
     this.#client = undefined
     if (!client) return
 
-    if (client.connected) {
-      const offline = client.publishAsync(this.#options.availabilityTopic, 'offline', {
+    const availability = this.#options.availabilityTopic
+    if (client.connected && availability) {
+      const offline = client.publishAsync(availability, 'offline', {
         qos: 1,
         retain: true,
       })
@@ -148,21 +159,23 @@ export class MqttService {
       username: o.username,
       password: o.password,
       protocolVersion,
-      clean: false,
+      clean: !o.persistentSession,
       keepalive: o.keepaliveSeconds,
       reconnectPeriod: 1000,
       connectTimeout: Math.min(o.connectTimeoutMs, 30_000),
       resubscribe: false,
       properties:
-        protocolVersion === 5
+        protocolVersion === 5 && o.persistentSession
           ? { sessionExpiryInterval: o.sessionExpirySeconds }
           : undefined,
-      will: {
-        topic: o.availabilityTopic,
-        payload: Buffer.from('offline'),
-        qos: 1,
-        retain: true,
-      },
+      will: o.availabilityTopic
+        ? {
+            topic: o.availabilityTopic,
+            payload: Buffer.from('offline'),
+            qos: 1,
+            retain: true,
+          }
+        : undefined,
     }
   }
 
@@ -177,9 +190,10 @@ export class MqttService {
 
     client
       .subscribeAsync(topics)
-      .then(() =>
-        client.publishAsync(availabilityTopic, 'online', { qos: 1, retain: true }),
-      )
+      .then(async () => {
+        if (!availabilityTopic) return
+        await client.publishAsync(availabilityTopic, 'online', { qos: 1, retain: true })
+      })
       .then(() => this.#log.info({ topics: subscriptions.length }, 'MQTT connected'))
       .catch((error: unknown) =>
         this.#log.error({ err: errorMessage(error) }, 'subscribe failed'),

@@ -218,6 +218,86 @@ describe('loadConfig', () => {
         'mqtt.embeddedPort (DOORBELL_STORAGE_MQTT_EMBEDDED_PORT) must be <= 65535',
       ])
     })
+
+    it('names the variable of the list for a problem inside one', () => {
+      const model = {
+        name: 'dlib',
+        version: 1,
+        dim: 128,
+        metric: 'euclidean',
+        threshold: 0.6,
+      }
+      const problems = problemsOf({ env: {}, overrides: { faces: { models: [model] } } })
+
+      expect(problems).to.have.length(1)
+      expect(problems[0]).to.match(
+        /^faces\.models\.0\.version \(DOORBELL_STORAGE_FACES_MODELS\) must be string/,
+      )
+    })
+  })
+})
+
+describe('loadConfig retention', () => {
+  it('keeps everything but dead letters forever by default', () => {
+    expect(loadConfig({ env: {} }).retention).to.deep.equal({
+      intervalMinutes: 60,
+      batchSize: 1000,
+      events: { days: null, cameras: {} },
+      reviews: { days: null },
+      deadLetters: { days: 30 },
+      audit: { days: null },
+    })
+  })
+
+  it('reads days, fractions, null and per-camera days from the environment', () => {
+    const env = {
+      DOORBELL_STORAGE_RETENTION_EVENTS_DAYS: '14',
+      DOORBELL_STORAGE_RETENTION_EVENTS_CAMERAS: '{front_door: 90, garage: null}',
+      DOORBELL_STORAGE_RETENTION_REVIEWS_DAYS: '0.5',
+      DOORBELL_STORAGE_RETENTION_DEAD_LETTERS_DAYS: 'null',
+      DOORBELL_STORAGE_RETENTION_INTERVAL_MINUTES: '15',
+    }
+
+    const { retention } = loadConfig({ env })
+
+    expect(retention).to.deep.include({
+      intervalMinutes: 15,
+      events: { days: 14, cameras: { front_door: 90, garage: null } },
+      reviews: { days: 0.5 },
+      deadLetters: { days: null },
+    })
+  })
+
+  it('reports every retention setting out of range, each by name', () => {
+    const problems = problemsOf({
+      env: { DOORBELL_STORAGE_RETENTION_AUDIT_DAYS: 'soon' },
+      overrides: {
+        retention: {
+          intervalMinutes: 0,
+          batchSize: 2.5,
+          events: { days: 0, cameras: { garden: -1, '': 3 }, keep: true },
+          reviews: { days: -2 },
+        },
+      },
+    })
+
+    expect(problems).to.have.length(9)
+    for (const needle of [
+      'retention.intervalMinutes (DOORBELL_STORAGE_RETENTION_INTERVAL_MINUTES) must be > 0',
+      'retention.batchSize (DOORBELL_STORAGE_RETENTION_BATCH_SIZE) must be integer',
+      'retention.events.days (DOORBELL_STORAGE_RETENTION_EVENTS_DAYS) must be > 0',
+      'retention.events.cameras.garden ',
+      'retention.events.cameras (DOORBELL_STORAGE_RETENTION_EVENTS_CAMERAS) must NOT have fewer',
+      'retention.events.cameras (DOORBELL_STORAGE_RETENTION_EVENTS_CAMERAS) property name',
+      'retention.events.keep (DOORBELL_STORAGE_RETENTION_EVENTS_KEEP) is not a known field',
+      'retention.reviews.days (DOORBELL_STORAGE_RETENTION_REVIEWS_DAYS) must be > 0',
+      'retention.audit.days (DOORBELL_STORAGE_RETENTION_AUDIT_DAYS) must be number,null',
+    ]) {
+      expect(
+        problems.some((p) => p.startsWith(needle)),
+        `${needle} in ${problems.join('; ')}`,
+      ).to.equal(true)
+    }
   })
 })
 

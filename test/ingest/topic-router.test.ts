@@ -112,27 +112,29 @@ describe('TopicRouter', () => {
     })
   })
 
-  it('subscribes to ingest at QoS 1, requests at QoS 0 and the drop counters', () => {
-    expect(router.subscriptions()).to.deep.equal([
+  it('subscribes ingest at QoS 1 with the drop counters; requests at QoS 0 with faces', () => {
+    expect(router.ingestSubscriptions()).to.deep.equal([
       { topic: 'frigate/events', qos: 1 },
       { topic: 'frigate/reviews', qos: 1 },
       { topic: 'frigate/tracked_object_update', qos: 1 },
       { topic: 'doorbell-storage/ingest/#', qos: 1 },
-      { topic: 'doorbell-storage/request/#', qos: 0 },
       { topic: '$SYS/broker/publish/messages/dropped', qos: 0 },
       { topic: '$SYS/broker/load/publish/dropped/1min', qos: 0 },
+    ])
+    expect(router.requestSubscriptions()).to.deep.equal([
+      { topic: 'doorbell-storage/ingest/face', qos: 1 },
+      { topic: 'doorbell-storage/request/#', qos: 0 },
     ])
   })
 
   it('leaves out the drop counters when watchBrokerDrops is off', () => {
     const quiet = new TopicRouter({ ...SETTINGS, watchBrokerDrops: false })
 
-    expect(quiet.subscriptions().map((s) => s.topic)).to.deep.equal([
+    expect(quiet.ingestSubscriptions().map((s) => s.topic)).to.deep.equal([
       'frigate/events',
       'frigate/reviews',
       'frigate/tracked_object_update',
       'doorbell-storage/ingest/#',
-      'doorbell-storage/request/#',
     ])
   })
 
