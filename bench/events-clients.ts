@@ -11,7 +11,7 @@ import {
  * Many MQTT clients asking, from a thread of their own: each sends a request,
  * waits for its answer, thinks for a while (exponentially distributed around
  * a mean; none for a saturating load) and asks again. They start paused; the
- * parent posts `{ measure: thinkMs }` to ask and record under that load,
+ * parent posts `{ measure: load, thinkMs }` to ask and record under a load,
  * `pause` to wait, and `stop` for every round trip recorded.
  */
 export interface ClientsJob {
@@ -22,8 +22,9 @@ export interface ClientsJob {
   events: number
 }
 
-/** Round trips recorded under one load (one mean think time). */
+/** Round trips recorded under one load (the parent's number for it). */
 export interface LoadResult {
+  load: number
   thinkMs: number
   times: number[]
   errors: number
@@ -37,7 +38,7 @@ export interface ClientsResult {
   cases: string[]
 }
 
-export type ClientsCommand = { measure: number } | 'pause' | 'stop'
+export type ClientsCommand = { measure: number; thinkMs: number } | 'pause' | 'stop'
 
 // The issue's mix: pages, single events and statistics (no text search).
 const MIX = [
@@ -97,7 +98,8 @@ parentPort?.on('message', (command: ClientsCommand) => {
   settle()
   if (typeof command === 'object') {
     const load = loads.get(command.measure) ?? {
-      thinkMs: command.measure,
+      load: command.measure,
+      thinkMs: command.thinkMs,
       times: [],
       errors: 0,
       seconds: 0,
