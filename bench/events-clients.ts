@@ -68,11 +68,15 @@ const loads = new Map<number, LoadResult>()
 let current: LoadResult | undefined
 let since = 0
 let stopped = false
+/** Counts the measuring periods, so that each client knows when one starts. */
+let period = 0
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const loops = requesters.map(async (requester, i) => {
   const own = seeded(0x1000 + i)
+  const think = (load: LoadResult) => sleep(-Math.log(1 - own()) * load.thinkMs)
+  let seen = 0
   while (!stopped) {
     const queryCase = cases[Math.floor(own() * cases.length)]
     if (!queryCase) return
@@ -81,11 +85,19 @@ const loops = requesters.map(async (requester, i) => {
       await sleep(5)
       continue
     }
+    if (seen !== period && load.thinkMs > 0) {
+      // Each client first thinks too: fifty first requests in the same
+      // instant would be a burst the steady load never has.
+      seen = period
+      await think(load)
+      if (current !== load || seen !== period) continue
+    }
+    seen = period
     const { reply, ms } = await requester.ask(queryCase.op, queryCase.body(own))
     // An answer that straddles a pause still counts: it was asked under load.
     load.times.push(ms)
     if (reply.status !== 'ok') load.errors++
-    if (load.thinkMs > 0) await sleep(-Math.log(1 - own()) * load.thinkMs)
+    if (load.thinkMs > 0) await think(load)
   }
 })
 
@@ -106,6 +118,7 @@ parentPort?.on('message', (command: ClientsCommand) => {
     }
     loads.set(command.measure, load)
     current = load
+    period++
     since = performance.now()
     return
   }
