@@ -244,18 +244,22 @@ export class EventsRepository {
     const range = descending
       ? match.within(after, key ?? before)
       : match.within(key ?? after, before)
-    const all = [...conditions, match.where, ...(range ? [range] : [])]
     const wanted = (request.offset ?? 0) + request.limit + 1
-    const read = (extra: Sql[], limit?: number) =>
-      this.#engine.query<EventRow>(sql`SELECT ${SELECTED} FROM ${match.from}
-        WHERE ${join([...all, ...extra], ' AND ')}
+    // One range on the index per read: FTS5 seeks by one pair of rowid
+    // bounds and filters by the others, so the slot's read leaves out the
+    // page's (wider) range, which its own filters still imply.
+    const read = (bounds: Sql | undefined, limit?: number) => {
+      const all = [...conditions, match.where, ...(bounds ? [bounds] : [])]
+      return this.#engine.query<EventRow>(sql`SELECT ${SELECTED} FROM ${match.from}
+        WHERE ${join(all, ' AND ')}
         ORDER BY ${match.order(descending)} ${limit ? sql`LIMIT ${limit}` : EMPTY}`)
+    }
 
-    const rows = await read([], wanted)
+    const rows = await read(range, wanted)
     const last = rows[rows.length - 1]
     if (rows.length === wanted && last) {
       const seen = new Set(rows.map((row) => row.id))
-      for (const row of await read([match.slot(last.start_time as number)])) {
+      for (const row of await read(match.slot(last.start_time as number))) {
         if (!seen.has(row.id)) rows.push(row)
       }
     }

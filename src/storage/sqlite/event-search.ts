@@ -11,14 +11,15 @@ const SLOTS_PER_SECOND = 100
 const SLOT_SIZE = 8192
 
 /**
- * A rowid bound for events_fts, written as an integer literal: a bound JS
- * number arrives as a REAL, and FTS5 then ignores a rowid constraint (it
- * scans every match for `rowid = 1.0`, and walks far for a range).
+ * A rowid bound for events_fts, bound as a BigInt so that SQLite sees an
+ * INTEGER: a JS number arrives as a REAL, and FTS5 then ignores a rowid
+ * constraint (it scans every match for `rowid = 1.0`, and walks far for a
+ * range).
  */
-function rowidLiteral(rowid: number): Sql {
+function rowidValue(rowid: number): bigint {
   if (!Number.isSafeInteger(rowid))
     throw new Error(`rowid ${rowid} is not an exact integer`)
-  return raw(String(rowid))
+  return BigInt(rowid)
 }
 
 /** The slot of a start time; truncates as SQLite's CAST(... AS INTEGER). */
@@ -55,20 +56,20 @@ export class SqliteEventSearch implements EventSearch {
           const bounds: Sql[] = []
           if (from !== undefined) {
             bounds.push(
-              sql`events_fts.rowid >= ${rowidLiteral((slotOf(from) - 1) * SLOT_SIZE)}`,
+              sql`events_fts.rowid >= ${rowidValue((slotOf(from) - 1) * SLOT_SIZE)}`,
             )
           }
           if (to !== undefined) {
             bounds.push(
-              sql`events_fts.rowid < ${rowidLiteral((slotOf(to) + 2) * SLOT_SIZE)}`,
+              sql`events_fts.rowid < ${rowidValue((slotOf(to) + 2) * SLOT_SIZE)}`,
             )
           }
           return bounds.length > 0 ? join(bounds, ' AND ') : undefined
         },
         slot: (startTime) => {
           const first = slotOf(startTime) * SLOT_SIZE
-          return sql`events_fts.rowid >= ${rowidLiteral(first)}
-            AND events_fts.rowid < ${rowidLiteral(first + SLOT_SIZE)}`
+          return sql`events_fts.rowid >= ${rowidValue(first)}
+            AND events_fts.rowid < ${rowidValue(first + SLOT_SIZE)}`
         },
       },
     }
