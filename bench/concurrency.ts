@@ -195,7 +195,9 @@ function table(
   broker: string,
 ): BenchTable {
   return {
-    title: `Ingest with ${options.clients} clients querying at once (${options.events.toLocaleString('en-US')} events stored)`,
+    title:
+      `Ingest with ${options.clients} clients querying at once ` +
+      `(${options.events.toLocaleString('en-US')} events stored)`,
     columns: [
       'engine',
       'clients',
@@ -232,10 +234,16 @@ function table(
       })
     }),
     notes: [
-      `broker: ${broker}; ingest: ${options.messages.toLocaleString('en-US')} Frigate messages per run, publisher at most ${WINDOW} ahead; median of ${RUNS} alternating runs each way`,
-      `queries: ${options.clients} MQTT 5 clients in one worker thread, each on its own Response Topic; a client asks, waits for the answer, thinks (exponential, mean 1 s, also before its first request; or not at all) and asks again`,
+      `broker: ${broker}; ingest: ${options.messages.toLocaleString('en-US')} Frigate ` +
+        `messages per run, publisher at most ${WINDOW} ahead`,
+      `median of ${RUNS} alternating runs each way`,
+      `queries: ${options.clients} MQTT 5 clients in one worker thread, each on its own ` +
+        'Response Topic; a client asks, waits for the answer, thinks',
+      '  (exponential, mean 1 s, also before its first request; or not at all) and asks again',
       `query mix: ${measured[0]?.queries.cases.join('; ') ?? ''}`,
-      'service in-process with default settings (readThreads 1, poolSize 10); targets (clients asking ~1/s beside ingest at full rate): slowdown < 20%, query p99 < 50 ms',
+      'service in-process with default settings (readThreads 1, poolSize 10)',
+      'targets (clients asking ~1/s beside ingest at full rate): slowdown < 20%, ' +
+        'query p99 < 50 ms',
     ],
   }
 }

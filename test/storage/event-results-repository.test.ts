@@ -94,7 +94,7 @@ describeEachEngine('EventResultsRepository', (ctx) => {
     expect(await stored('other')).to.deep.include({ person: 'bob' })
   })
 
-  it('names the person from the latest face result with a real name and enough score, in any order', async () => {
+  it('names the person from the latest named, confident face result', async () => {
     const random = new SeededRandom(5)
     const messages = [event('update'), ...FACES.map((face) => result(face))]
 

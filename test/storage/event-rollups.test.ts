@@ -74,7 +74,7 @@ describeEachEngine('event rollups', (ctx) => {
     }
   }
 
-  it('equal a recomputation from events whatever the order, repeats and deletions', async function () {
+  it('equal a recomputation whatever the order, repeats and deletions', async function () {
     this.timeout(120_000)
     const seed = 20_260_105
     const random = new SeededRandom(seed)

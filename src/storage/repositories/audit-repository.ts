@@ -1,5 +1,6 @@
 import { fromJson, type Engine, type Executor } from '../engine.js'
 import { EMPTY, chunks, join, list, sql, type Sql } from '../sql.js'
+import { deleteOldest } from './delete-oldest.js'
 
 /** One change, who asked for it and when. */
 export interface AuditEntry {
@@ -79,12 +80,8 @@ export class AuditRepository {
   }
 
   /** Deletes the oldest entries made before a time; returns how many went. */
-  async delete(which: AuditDeletion): Promise<number> {
-    const result = await this.#engine.run(sql`DELETE FROM audit_log WHERE id IN
-      (SELECT id FROM audit_log WHERE time < ${which.before}
-        ORDER BY time LIMIT ${which.limit})`)
-
-    return result.changes
+  delete(which: AuditDeletion): Promise<number> {
+    return deleteOldest(this.#engine, 'audit_log', 'time', which.before, which.limit)
   }
 }
 

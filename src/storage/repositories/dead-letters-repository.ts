@@ -1,5 +1,6 @@
 import { fromBool, type Engine, type Executor } from '../engine.js'
 import { EMPTY, chunks, join, list, raw, sql, type Sql } from '../sql.js'
+import { deleteOldest } from './delete-oldest.js'
 
 /** A payload that could not be stored, kept with the reason. */
 export interface DeadLetter {
@@ -81,12 +82,15 @@ export class DeadLettersRepository {
   }
 
   /** Deletes the oldest letters received before a time; returns how many went. */
-  async delete(which: DeadLetterDeletion): Promise<number> {
-    const result = await this.#engine.run(sql`DELETE FROM dead_letters WHERE id IN
-      (SELECT id FROM dead_letters WHERE received_at < ${which.receivedBefore}
-        ORDER BY received_at LIMIT ${which.limit})`)
-
-    return result.changes
+  delete(which: DeadLetterDeletion): Promise<number> {
+    const { receivedBefore, limit } = which
+    return deleteOldest(
+      this.#engine,
+      'dead_letters',
+      'received_at',
+      receivedBefore,
+      limit,
+    )
   }
 
   async count(): Promise<number> {
