@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.js'
 import type { Engine } from '../engine.js'
 import { join, list, raw, sql, type Sql } from '../sql.js'
 import { NO_NAME, ROLLUPS } from './event-derived-state.js'
@@ -69,7 +70,7 @@ export class EventStatsRepository {
     filter: RollupFilter,
   ): Promise<RollupTotals> {
     if (!Number.isInteger(bucketSeconds) || bucketSeconds <= 0) {
-      throw new Error(`bucket of ${bucketSeconds} seconds`)
+      throw new AppError('STATS_BUCKET', `bucket of ${bucketSeconds} seconds`)
     }
     const firstDay = Math.ceil(range.after / DAY) * DAY
     const lastDay = Math.floor(range.before / DAY) * DAY

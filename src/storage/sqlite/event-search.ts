@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.js'
 import type { EventSearch, SearchMatch } from '../event-search.js'
 import type { Executor } from '../engine.js'
 import { chunks, join, list, raw, sql, type Sql } from '../sql.js'
@@ -18,7 +19,7 @@ const SLOT_SIZE = 8192
  */
 function rowidValue(rowid: number): bigint {
   if (!Number.isSafeInteger(rowid))
-    throw new Error(`rowid ${rowid} is not an exact integer`)
+    throw new AppError('SEARCH_ROWID', `rowid ${rowid} is not an exact integer`)
   return BigInt(rowid)
 }
 
@@ -140,7 +141,8 @@ export class SqliteEventSearch implements EventSearch {
       const slot = slotOf(event.start_time)
       const rowid = next.get(slot) ?? slot * SLOT_SIZE
       if (rowid >= (slot + 1) * SLOT_SIZE) {
-        throw new Error(
+        throw new AppError(
+          'SEARCH_SLOT_FULL',
           `more than ${SLOT_SIZE} events start within 10 ms of ${event.start_time}`,
         )
       }
